@@ -1,0 +1,25 @@
+from rest_framework.permissions import BasePermission
+
+from accounts.roles import can
+
+_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class RolePolicyPermission(BasePermission):
+    """Model-level check against accounts.roles.POLICY; object scope comes from the viewset's for_user queryset."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        queryset = getattr(view, "queryset", None)
+        if queryset is None:
+            return bool(getattr(view, "allow_any_role", False))
+        return can(request.user, _ACTIONS.get(request.method, "change"), queryset.model)

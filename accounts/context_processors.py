@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from accounts.roles import Role, can, primary_role, roles_of
+
+
+def navigation(request) -> dict:
+    """What the base layout needs to build the navigation for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    roles = roles_of(user)
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "user_roles": sorted(role.label for role in roles) if roles else [],
+        "primary_role": primary_role(user),
+        "nav": {
+            "carriers": can(user, "view", "parks.carrier"),
+            "audit": can(user, "view", "accounts.auditevent"),
+            "admin_site": Role.ADMIN in roles,
+            "api_docs": bool(roles),
+        },
+    }

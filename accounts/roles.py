@@ -1,0 +1,135 @@
+"""Who may read and write what: the one place that says so.
+
+Each role is a Django group. POLICY maps a model to the roles allowed each action on it; the object scope
+(a park's staff touch only their own carriers) is applied by each model's queryset `scope_for()`. Views, the
+API and services all ask `can()` / `Model.objects.for_user()`, and the groups' Django permissions are kept in
+step with POLICY (sync_role_groups) so the admin site obeys the same rules.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    OPERATOR = "operator", _("Operating company")
+    PARK_STAFF = "park_staff", _("Park administrator")
+    BUREAU = "bureau", _("District S&T bureau")
+    EXPERT = "expert", _("Expert reviewer")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+
+
+# The groups' names are the Chinese role names the district uses; they never change once created.
+GROUP_NAMES: dict[Role, str] = {
+    Role.ADMIN: "系统管理员",
+    Role.OPERATOR: "运营公司",
+    Role.PARK_STAFF: "分园管理员",
+    Role.BUREAU: "区科技局",
+    Role.EXPERT: "评审专家",
+    Role.ENTERPRISE: "企业用户",
+}
+ROLE_BY_GROUP_NAME = {name: role for role, name in GROUP_NAMES.items()}
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF})
+
+# model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
+POLICY: dict[str, dict[str, frozenset[Role]]] = {
+    "parks.carrier": {
+        "view": ALL_ROLES,
+        "change": STAFF_ROLES,
+        "add": frozenset({Role.ADMIN}),
+        "delete": frozenset({Role.ADMIN}),
+    },
+    "parks.focusfield": {
+        "view": ALL_ROLES,
+        "add": frozenset({Role.ADMIN, Role.OPERATOR}),
+        "change": frozenset({Role.ADMIN, Role.OPERATOR}),
+        "delete": frozenset({Role.ADMIN}),
+    },
+    "parks.anchororganisation": {
+        "view": ALL_ROLES,
+        "add": STAFF_ROLES,
+        "change": STAFF_ROLES,
+        "delete": STAFF_ROLES,
+    },
+    "parks.accreditation": {
+        "view": ALL_ROLES,
+        "add": STAFF_ROLES,
+        "change": STAFF_ROLES,
+        "delete": frozenset({Role.ADMIN}),
+    },
+    "parks.building": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
+    "parks.unit": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
+    "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
+}
+
+# Roles whose members may use the Django admin site (user and role management lives there).
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles of a user, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        names = {group.name for group in user.groups.all()}
+        cached = frozenset(ROLE_BY_GROUP_NAME[name] for name in names if name in ROLE_BY_GROUP_NAME)
+        if user.is_superuser:
+            cached = cached | {Role.ADMIN}
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def can(user, action: str, model: type[models.Model] | str) -> bool:
+    """May `user` do `action` (view/add/change/delete) on some objects of `model`? Scope is the queryset's."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    allowed = POLICY.get(label, {}).get(action, frozenset())
+    return bool(roles_of(user) & allowed)
+
+
+def primary_role(user) -> Role | None:
+    """The role that decides a user's home page and navigation: the first one in Role's order."""
+    roles = roles_of(user)
+    return next((role for role in Role if role in roles), None)
+
+
+def sync_role_groups(sender=None, **kwargs) -> None:
+    """Create the role groups and give each exactly the Django permissions POLICY grants it. Idempotent."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    if sender is not None and sender.name != "accounts":
+        return
+    # post_migrate reaches accounts before the apps after it have their permissions: create them all now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, group_name in GROUP_NAMES.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        wanted: list[Permission] = []
+        for label, actions in POLICY.items():
+            app_label, model_name = label.split(".")
+            for action, roles in actions.items():
+                if role in roles:
+                    wanted.extend(
+                        Permission.objects.filter(
+                            content_type__app_label=app_label,
+                            content_type__model=model_name,
+                            codename=f"{action}_{model_name}",
+                        )
+                    )
+        if role is Role.ADMIN:
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label__in=["accounts", "auth", "axes"]).exclude(
+                    codename__in=["add_auditevent", "change_auditevent", "delete_auditevent"]
+                )
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,28 @@
+"""Sign-in, sign-out and failed sign-ins are security events: they go to the audit trail (等保 2.0)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from accounts import audit
+from accounts.models import AuditAction
+
+
+def _address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.audit_login")
+def audit_login(sender, request, user, **kwargs) -> None:
+    audit.record(actor=user, action=AuditAction.LOGIN, obj=user, remote_addr=_address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.audit_logout")
+def audit_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        audit.record(actor=user, action=AuditAction.LOGOUT, obj=user, remote_addr=_address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(actor=None, action=AuditAction.LOGIN_FAILED, object_repr=username, remote_addr=_address(request))

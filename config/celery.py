@@ -1,0 +1,41 @@
+"""The Celery app: JSON only, late acknowledgement, time limits (all in settings, CELERY_* names)."""
+
+import logging
+import os
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("linzi")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one place where periodic jobs are declared.
+app.conf.beat_schedule = {
+    "accounts.purge_expired_sessions": {
+        "task": "accounts.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Send `task` once the current transaction commits, so a worker never sees rows that are not there yet.
+
+    If the broker cannot be reached, the error is logged and swallowed: what the user submitted is already
+    committed, and the periodic jobs that own each kind of work pick it up again (they are idempotent).
+    """
+    from django.db import transaction
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy={"max_retries": 2})
+        except Exception:
+            logger.exception("could not enqueue %s; it will be picked up by its periodic job", task.name)
+
+    transaction.on_commit(send)

@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests: one user per role, and the reference structure from migrations."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import GROUP_NAMES, Role
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache_between_tests(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def make_user(username: str, *roles: Role, **extra):
+    from accounts.models import User
+
+    user = User.objects.create_user(username=username, password="Pa55word!x", name=extra.pop("name", username), **extra)
+    for role in roles:
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    return user
+
+
+@pytest.fixture
+def users(db):
+    """One user per role; the park administrator manages 大数据产业园 (code big-data) only."""
+    from parks.models import Carrier
+
+    created = {
+        Role.ADMIN: make_user("admin1", Role.ADMIN, is_staff=True),
+        Role.OPERATOR: make_user("operator1", Role.OPERATOR),
+        Role.PARK_STAFF: make_user("park1", Role.PARK_STAFF),
+        Role.BUREAU: make_user("bureau1", Role.BUREAU),
+        Role.EXPERT: make_user("expert1", Role.EXPERT),
+        Role.ENTERPRISE: make_user("enterprise1", Role.ENTERPRISE),
+    }
+    Carrier.objects.get(code="big-data").staff.add(created[Role.PARK_STAFF])
+    return created
+
+
+@pytest.fixture
+def own_park(db):
+    from parks.models import Carrier
+
+    return Carrier.objects.get(code="big-data")
+
+
+@pytest.fixture
+def other_park(db):
+    from parks.models import Carrier
+
+    return Carrier.objects.get(code="new-medicine")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    """Target plans, indicators, progress and yearly report runs (issue #4)."""
+
+    name = "targets"
+    verbose_name = _("Targets and reports")
