@@ -1,0 +1,25 @@
+# Shortcuts; each calls dev.py, which needs only Python 3.11 (make itself is optional).
+.PHONY: run test lint check messages lock smoke
+
+run:            ## serve the portal with demo data at http://127.0.0.1:8000 (embedded PostgreSQL + Valkey)
+	python3 dev.py run
+
+test:           ## run the whole test suite (embedded PostgreSQL + Valkey unless DATABASE_URL/REDIS_URL are set)
+	python3 dev.py test
+
+lint:           ## ruff, as CI runs it
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+check:          ## Django system checks, migrations up to date, OpenAPI schema valid
+	.venv/bin/python manage.py check && .venv/bin/python manage.py makemigrations --check --dry-run && \
+	.venv/bin/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+messages:       ## refresh and compile the Chinese catalogue (needs GNU gettext)
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+	.venv/bin/python manage.py compilemessages --ignore=.venv
+
+lock:           ## re-pin all dependencies from pyproject.toml
+	bash scripts/lock.sh
+
+smoke:          ## what CI does to the embedded default: start, health, sign in, Ctrl-C, nothing left
+	python3 scripts/smoke_embedded.py
