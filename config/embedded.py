@@ -176,6 +176,15 @@ class Services:
             self.postgres.stop()
 
 
+def wait_for_stop_signal() -> None:
+    """Block until SIGINT, SIGTERM or SIGHUP, even if the shell started us with SIGINT ignored (`cmd &`)."""
+    received: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda number, _frame: received.append(number))
+    while not received:
+        signal.pause()
+
+
 def manage(*args: str, check: bool = True) -> int:
     result = subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR)
     if check and result.returncode:
@@ -274,7 +283,14 @@ def run_manage(args: list[str]) -> int:
         return manage(*args, check=False)
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
+    # Ctrl-C and SIGTERM unwind through the `with Services()` blocks, so the servers always stop.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
     if command == "run":
         return run()
@@ -286,12 +302,14 @@ def main(argv: list[str]) -> int:
         # Keep the embedded servers up until Ctrl-C, e.g. to use `manage.py` directly from another shell.
         with Services():
             log("embedded services are up; Ctrl-C stops them")
-            with contextlib.suppress(KeyboardInterrupt):
-                signal.pause()
+            wait_for_stop_signal()
         return 0
     print(f"unknown command {command!r}: use run, test, manage or services", file=sys.stderr)
     return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -160,12 +160,15 @@ _PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]
 
 
 def test_placeholders_are_kept(messages):
-    wrong = []
-    for entry in messages:
-        expected = sorted(_PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
-        for translation in entry.msgstr.values():
-            if sorted(_PLACEHOLDER.findall(translation)) != expected:
-                wrong.append((entry.msgid, translation))
+    def placeholders(text: str) -> list[str]:
+        return sorted(_PLACEHOLDER.findall(text))
+
+    wrong = [
+        (entry.msgid, translation)
+        for entry in messages
+        for translation in entry.msgstr.values()
+        if placeholders(translation) != placeholders(entry.msgid_plural or entry.msgid)
+    ]
     assert wrong == []
 
 
@@ -270,7 +273,7 @@ _BLOCK = re.compile(r"{%\s*(blocktranslate|blocktrans)\b(.*?)%}(.*?){%\s*end\1\s
 _PLURAL_TAG = re.compile(r"{%\s*plural\s*%}")
 _CONTEXT_OPTION = re.compile(r"\bcontext\s+(" + _LITERAL + r")")
 _VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
-_COMMENT = re.compile(r"{#.*?#}|{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}", re.DOTALL)
+_COMMENT = re.compile(r"{#[^\n]*?#}|{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}", re.DOTALL)
 
 
 def _block_text(body: str, trimmed: bool) -> str:
