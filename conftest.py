@@ -14,6 +14,20 @@ def _clear_cache_between_tests(settings):
     yield
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests (live server, Celery worker) end with a flush that empties every table, including
+    what the data migrations loaded; reload the plan's structure and the role groups when they are gone."""
+    from django.apps import apps
+
+    from accounts.roles import sync_role_groups
+    from parks.models import Carrier
+    from parks.reference import load_reference_structure
+
+    if not Carrier.objects.exists():
+        load_reference_structure(apps)
+        sync_role_groups()
+
+
 def make_user(username: str, *roles: Role, **extra):
     from accounts.models import User
 
@@ -28,6 +42,7 @@ def users(db):
     """One user per role; the park administrator manages 大数据产业园 (code big-data) only."""
     from parks.models import Carrier
 
+    ensure_reference_data()
     created = {
         Role.ADMIN: make_user("admin1", Role.ADMIN, is_staff=True),
         Role.OPERATOR: make_user("operator1", Role.OPERATOR),
@@ -44,6 +59,7 @@ def users(db):
 def own_park(db):
     from parks.models import Carrier
 
+    ensure_reference_data()
     return Carrier.objects.get(code="big-data")
 
 
@@ -51,6 +67,7 @@ def own_park(db):
 def other_park(db):
     from parks.models import Carrier
 
+    ensure_reference_data()
     return Carrier.objects.get(code="new-medicine")
 
 

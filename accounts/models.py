@@ -5,12 +5,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
     """A person who signs in. Roles are Django groups (see accounts.roles); park staff are linked to carriers."""
 
-    name = models.CharField(_("name"), max_length=60, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:

@@ -5,10 +5,9 @@ from django.dispatch import receiver
 
 from accounts import audit
 from accounts.models import AuditAction
+from accounts.network import client_ip
 
-
-def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+_address = client_ip  # the name the receivers below use
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.audit_login")

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parks.choices import AccreditationLevel, AnchorKind, CarrierKind, Stage, UnitKind
@@ -8,9 +9,7 @@ from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, F
 class CarrierFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=CarrierKind.choices, label=_("kind"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label=_("stage"))
-    focus_field = django_filters.ModelChoiceFilter(
-        queryset=FocusField.objects.all(), method="filter_focus_field", label=_("focus field")
-    )
+    focus_field = django_filters.NumberFilter(method="filter_focus_field", label=_("focus field"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
 
     class Meta:
@@ -21,8 +20,10 @@ class CarrierFilter(django_filters.FilterSet):
         return queryset.filter(stages__contains=[value])
 
     def filter_focus_field(self, queryset, name, value):
-        # A carrier focused on an industry covers its fields too, and one focused on a field covers its industry.
-        return queryset.filter(focus_fields__in=[value.pk, *([value.parent_id] if value.parent_id else [])]).distinct()
+        # A carrier focused on an industry covers its fields, and one focused on a field belongs to its industry.
+        return queryset.filter(
+            Q(focus_fields=value) | Q(focus_fields__children=value) | Q(focus_fields__parent=value)
+        ).distinct()
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(name__icontains=value) | queryset.filter(name_en__icontains=value)

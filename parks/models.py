@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -115,10 +117,10 @@ class Carrier(BilingualName):
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("park administrators"),
+        verbose_name=_("managers"),
         blank=True,
         related_name="managed_carriers",
-        help_text=_("Users of the park administrator role who manage this carrier."),
+        help_text=_("Users with the park administrator role who manage this carrier: they may edit it and its space."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -268,7 +270,9 @@ class Unit(models.Model):
     building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("unit number"), max_length=30)
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
-    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0.01)])
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     kind = models.CharField(_("type"), max_length=20, choices=UnitKind.choices)
     stage_zone = models.CharField(_("stage zone"), max_length=20, choices=Stage.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -81,14 +81,13 @@ def area_by_stage(*, carriers: QuerySet[Carrier] | None = None, carrier: Carrier
 
 def base_totals(*, carriers: QuerySet[Carrier]) -> dict:
     """Totals across the given carriers (annotated by carrier_list): area, units, buildings, anchors."""
-    totals = carriers.order_by().aggregate(
+    return carriers.order_by().aggregate(
         area=Coalesce(Sum(F("total_area")), Value(Decimal(0)), output_field=_AREA),
         units=Coalesce(Sum(F("unit_count")), Value(0)),
         buildings=Coalesce(Sum(F("building_count")), Value(0)),
         anchors=Coalesce(Sum(F("anchor_count")), Value(0)),
+        carriers=Count("pk"),
     )
-    totals["carriers"] = len(carriers)
-    return totals
 
 
 def building_list() -> QuerySet[Building]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
-from parks.models import Building, Carrier, FocusField, Unit
+from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 from parks.tests.factories import AccreditationFactory, AnchorFactory, BuildingFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,26 +43,27 @@ NOT_ALLOWED = "405"
 
 
 def _row(*outcomes: str) -> dict[Role | None, str]:
-    assert len(outcomes) == len(EVERYONE)
     return dict(zip(EVERYONE, outcomes, strict=True))
 
 
 # fmt: off
-#                   anonymous  admin        operator     park staff   bureau  expert  enterprise
-READ        = _row(LOGIN,     OK,          OK,          OK,          OK,     OK,     OK)
-AUDIT       = _row(LOGIN,     OK,          OK,          OK,          OK,     DENIED, DENIED)
-WRITE_OWN   = _row(LOGIN,     OK,          OK,          OK,          DENIED, DENIED, DENIED)
-WRITE_OTHER = _row(LOGIN,     OK,          OK,          NOT_FOUND,   DENIED, DENIED, DENIED)
-# An API create that names another carrier (or its building) is refused outright: the parent is in the request body.
-CREATE_OTHER = _row(LOGIN,    OK,          OK,          DENIED,      DENIED, DENIED, DENIED)
-# A method the endpoint does not offer (carriers: POST, DELETE; accreditations: DELETE): staff who may change the
-# resource learn it is not offered; read-only roles are refused like any other write.
-UNSUPPORTED = _row(LOGIN,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, DENIED, DENIED, DENIED)
-# Focus fields are reference data: the API only reads them; park staff may not write them at all.
-FOCUS_FIELD_WRITE = _row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, DENIED,    DENIED, DENIED, DENIED)
+#                        anonymous  admin        operator     park staff   bureau  expert  enterprise
+READ              = _row(LOGIN,     OK,          OK,          OK,          OK,     OK,     OK)
+AUDIT             = _row(LOGIN,     OK,          OK,          OK,          OK,     DENIED, DENIED)
+WRITE_OWN         = _row(LOGIN,     OK,          OK,          OK,          DENIED, DENIED, DENIED)
+WRITE_OTHER       = _row(LOGIN,     OK,          OK,          NOT_FOUND,   DENIED, DENIED, DENIED)
+CREATE_OTHER      = _row(LOGIN,     OK,          OK,          DENIED,      DENIED, DENIED, DENIED)
+UNSUPPORTED       = _row(LOGIN,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, DENIED, DENIED, DENIED)
+FOCUS_FIELD_WRITE = _row(LOGIN,     NOT_ALLOWED, NOT_ALLOWED, DENIED,      DENIED, DENIED, DENIED)
 # fmt: on
+# CREATE_OTHER: an API create naming another carrier (or its building) in its body is refused (403), not hidden.
+# UNSUPPORTED: a method the endpoint does not offer (carriers: POST, DELETE; accreditations: DELETE). Staff, who may
+#   change the resource, learn that it is not offered (405); read-only roles are refused like any other write.
+# FOCUS_FIELD_WRITE: focus fields are reference data the API only reads; park staff may not write them at all.
 
-ON_BOTH = {"read": {OWN: READ, OTHER: READ}, "audit": {OWN: AUDIT, OTHER: AUDIT}}
+# rules by where: own carrier or another
+READ_ANYWHERE = {OWN: READ, OTHER: READ}
+AUDIT_ANYWHERE = {OWN: AUDIT, OTHER: AUDIT}
 WRITE = {OWN: WRITE_OWN, OTHER: WRITE_OTHER}
 API_CREATE = {OWN: WRITE_OWN, OTHER: CREATE_OTHER}
 API_UNSUPPORTED = {OWN: UNSUPPORTED, OTHER: UNSUPPORTED}
@@ -79,8 +81,8 @@ class Site:
     """One carrier's structure: a building with a unit, an empty building, an anchor, an accreditation."""
 
     carrier: Carrier
-    anchor: Any
-    accreditation: Any
+    anchor: AnchorOrganisation
+    accreditation: Accreditation
     building: Building
     unit: Unit
     empty_building: Building
@@ -92,7 +94,7 @@ def _site(carrier: Carrier, tag: str) -> Site:
     return Site(
         carrier=carrier,
         anchor=AnchorFactory(carrier=carrier, name=f"{tag}-依托单位"),
-        accreditation=AccreditationFactory(carrier=carrier, level="municipal", awarded_on="2024-05-20"),
+        accreditation=AccreditationFactory(carrier=carrier, level="municipal", awarded_on=date(2024, 5, 20)),
         building=building,
         unit=UnitFactory(building=building, code=f"{tag}-101", area_m2="120.00", stage_zone="incubator"),
         empty_building=BuildingFactory(carrier=carrier, name=f"{tag}-空楼"),
@@ -166,25 +168,38 @@ def assert_page(response, outcome: str) -> None:
 # --- Web pages: reading -----------------------------------------------------------------------------------------
 
 
+def carrier_names(sites: dict[str, Site]) -> list[str]:
+    return [site.carrier.name for site in sites.values()]
+
+
+def unit_codes(sites: dict[str, Site]) -> list[str]:
+    return [site.unit.code for site in sites.values()]
+
+
+# (url name, rules, what the page shows of both carriers when it opens)
+SITE_WIDE_PAGES = [
+    ("home", READ, carrier_names),
+    ("parks:carrier_list", READ, carrier_names),
+    ("parks:unit_list", READ, unit_codes),
+    ("accounts:audit_log", AUDIT, lambda sites: []),
+]
+
+
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
-@pytest.mark.parametrize(
-    ("url_name", "rule"),
-    [
-        ("home", READ),
-        ("parks:carrier_list", READ),
-        ("parks:unit_list", READ),
-        ("accounts:audit_log", AUDIT),
-    ],
-)
-def test_site_wide_page(visit, sites, url_name, rule, role):
+@pytest.mark.parametrize(("url_name", "rule", "shows"), SITE_WIDE_PAGES, ids=[page[0] for page in SITE_WIDE_PAGES])
+def test_site_wide_page(visit, sites, url_name, rule, shows, role):
     response = visit(role).get(reverse(url_name))
+
     assert_page(response, rule[role])
+    if rule[role] == OK:
+        page = response.content.decode()
+        assert all(text in page for text in shows(sites)), "every signed-in role sees both carriers' rows"
 
 
 # Pages on one carrier's object: (url name, the Site attribute whose pk the URL takes, rules by where).
 CARRIER_PAGES = [
-    ("parks:carrier_detail", "carrier", ON_BOTH["read"]),
-    ("parks:carrier_history", "carrier", ON_BOTH["audit"]),
+    ("parks:carrier_detail", "carrier", READ_ANYWHERE),
+    ("parks:carrier_history", "carrier", AUDIT_ANYWHERE),
     ("parks:carrier_update", "carrier", WRITE),
     ("parks:anchor_create", "carrier", WRITE),
     ("parks:anchor_update", "anchor", WRITE),
@@ -313,7 +328,7 @@ def test_web_write(visit, users, sites, write, role, where):
 # basename, the Site attribute read by retrieve, the list filter that selects the site's rows
 API_RESOURCES = [
     ("carrier", "carrier", lambda site: {"code": site.carrier.code}),
-    ("focus-field", "focus_field", lambda site: {"industry": site.focus_field.parent_id or site.focus_field.pk}),
+    ("focus-field", "focus_field", lambda site: {}),  # the 32 reference rows fit on one page
     ("anchor", "anchor", lambda site: {"carrier": site.carrier.pk}),
     ("accreditation", "accreditation", lambda site: {"carrier": site.carrier.pk}),
     ("building", "building", lambda site: {"carrier": site.carrier.pk}),
@@ -325,7 +340,8 @@ def assert_api_refused(response, outcome: str) -> None:
     if outcome == LOGIN:
         assert response.status_code in (401, 403)
     else:
-        assert response.status_code == {DENIED: 403, NOT_FOUND: 404, NOT_ALLOWED: 405}[outcome], response.content
+        expected = {DENIED: 403, NOT_FOUND: 404, NOT_ALLOWED: 405}[outcome]
+        assert response.status_code == expected, response.content.decode()
 
 
 @pytest.mark.parametrize("where", [OWN, OTHER])
@@ -385,7 +401,9 @@ class ApiWrite:
 API_WRITES = [
     # carriers: change only; the reference structure is neither created nor deleted through the API
     ApiWrite("carrier", "put", "carrier", carrier_json, value_of("carrier", "address"), WRITE),
-    ApiWrite("carrier", "patch", "carrier", lambda s: {"contact_name": "王敏"}, value_of("carrier", "contact_name"), WRITE),
+    ApiWrite(
+        "carrier", "patch", "carrier", lambda s: {"contact_name": "王敏"}, value_of("carrier", "contact_name"), WRITE
+    ),
     ApiWrite(
         "carrier",
         "post",
@@ -459,7 +477,13 @@ API_WRITES = [
         "unit",
         "post",
         None,
-        lambda s: {"building": s.building.pk, "code": "A-1", "area_m2": "30.00", "kind": "lab", "stage_zone": "incubator"},
+        lambda s: {
+            "building": s.building.pk,
+            "code": "A-1",
+            "area_m2": "30.00",
+            "kind": "lab",
+            "stage_zone": "incubator",
+        },
         number_of("units", under="building"),
         API_CREATE,
     ),
@@ -492,7 +516,7 @@ def test_api_write(visit, users, sites, write, role, where):
     response = getattr(client, write.method)(url, data=write.payload(site), content_type="application/json")
 
     if outcome == OK:
-        assert response.status_code == write.success_status, response.content
+        assert response.status_code == write.success_status, response.content.decode()
     else:
         assert_api_refused(response, outcome)
     assert_effect(
@@ -527,9 +551,7 @@ def test_api_focus_fields_are_read_only(visit, sites, role):
     ],
     ids=["anchor", "accreditation", "building", "unit"],
 )
-def test_park_staff_cannot_move_their_objects_to_another_carrier(
-    visit, sites, basename, target, parent_field, payload
-):
+def test_park_staff_cannot_move_their_objects_to_another_carrier(visit, sites, basename, target, parent_field, payload):
     obj = getattr(sites[OWN], target)
     client = visit(Role.PARK_STAFF)
 

@@ -22,4 +22,8 @@ class RolePolicyPermission(BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return bool(getattr(view, "allow_any_role", False))
-        return can(request.user, _ACTIONS.get(request.method, "change"), queryset.model)
+        action = _ACTIONS.get(request.method, "change")
+        if request.method not in view.allowed_methods:
+            # Let DRF answer 405 to every role that may write at all, rather than 403 to some.
+            action = "change"
+        return can(request.user, action, queryset.model)

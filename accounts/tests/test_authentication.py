@@ -120,3 +120,20 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client, users):
 
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_behind_a_trusted_proxy_the_audit_records_the_clients_address(client, users, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/accounts/login/",
+        {"username": "operator1", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7",  # the first entry is the client's own claim: not trusted
+    )
+
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN).remote_addr == "203.0.113.7"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(client, users):
+    client.post("/accounts/login/", {"username": "operator1", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN).remote_addr == "127.0.0.1"

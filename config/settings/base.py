@@ -124,6 +124,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: the portal faces clients directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -176,6 +179,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CarrierKindEnum": "parks.choices.CarrierKind",
+        "AnchorKindEnum": "parks.choices.AnchorKind",
+        "UnitKindEnum": "parks.choices.UnitKind",
+        "StageEnum": "parks.choices.Stage",
+        "AccreditationLevelEnum": "parks.choices.AccreditationLevel",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------------
@@ -192,6 +202,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log format of LOGGING in workers too
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILENAME", BASE_DIR / "var" / "celerybeat"))
 

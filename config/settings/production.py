@@ -1,7 +1,7 @@
 """Settings for a real server. Everything secret or site-specific must come from the environment."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SPECTACULAR_SETTINGS, env
+from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -17,12 +17,3 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-
-# `check --deploy` on the server is about the server's configuration. drf-spectacular would also generate the whole
-# OpenAPI schema there and report its naming hints as deploy warnings; the schema is validated where it is written
-# instead (`manage.py spectacular --validate --fail-on-warn`, in `make check` and CI).
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}
-
-# Keep Django's LOGGING (JSON lines on stdout) in the Celery worker and beat: by default Celery replaces the root
-# logger's handlers with its own plain-text format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -21,7 +21,7 @@ def test_every_beat_entry_names_a_registered_task():
         assert entry["task"] in app.tasks, name
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enqueue_on_commit_sends_only_after_commit(monkeypatch):
     sent = []
     monkeypatch.setattr(purge_expired_sessions, "apply_async", lambda **kwargs: sent.append(kwargs))
@@ -32,7 +32,7 @@ def test_enqueue_on_commit_sends_only_after_commit(monkeypatch):
     assert len(sent) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enqueue_on_commit_sends_nothing_when_the_transaction_rolls_back(monkeypatch):
     sent = []
     monkeypatch.setattr(purge_expired_sessions, "apply_async", lambda **kwargs: sent.append(kwargs))
@@ -43,7 +43,7 @@ def test_enqueue_on_commit_sends_nothing_when_the_transaction_rolls_back(monkeyp
     assert sent == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_broker_outage_does_not_break_the_request(monkeypatch, caplog):
     def broker_down(**kwargs):
         raise ConnectionError("Redis is down")

@@ -13,7 +13,8 @@ def celery_worker():
         yield worker
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker's Django fixup closes the thread's database connection
+# The worker's Django fixup closes the thread's database connection: only a transactional test survives it.
+@pytest.mark.django_db(transaction=True)
 def test_healthz_is_ok_when_database_redis_and_a_worker_answer(client, celery_worker):
     response = client.get("/healthz")
 

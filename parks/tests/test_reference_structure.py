@@ -7,7 +7,10 @@ from parks.reference import load_reference_structure
 pytestmark = pytest.mark.django_db
 
 PARKS = {
-    "绿色化工产业园": ({"齐翔腾达", "凯威尔", "一诺威新材料"}, {"碳三", "碳四", "碳五", "碳九", "聚氨酯", "化工新材料"}),
+    "绿色化工产业园": (
+        {"齐翔腾达", "凯威尔", "一诺威新材料"},
+        {"碳三", "碳四", "碳五", "碳九", "聚氨酯", "化工新材料"},
+    ),
     "大数据产业园": ({"爱特云翔"}, {"大数据", "云计算", "云服务", "人工智能"}),
     "智能制造产业园": (
         {"清华大学", "北京航空航天大学", "吉林大学", "奇瑞控股集团", "无人驾驶创新中心平台"},
@@ -25,7 +28,13 @@ def test_there_is_exactly_one_core_with_the_plans_name_and_stages():
     core = Carrier.objects.get(kind="core")
     assert core.name == "临淄区齐智汇科技孵化中心"
     assert core.stages == ["seedbed", "incubator", "accelerator"]
-    assert set(core.focus_fields.values_list("name", flat=True)) == {"绿色化工", "智能装备制造", "大数据", "新医药", "新材料"}
+    assert set(core.focus_fields.values_list("name", flat=True)) == {
+        "绿色化工",
+        "智能装备制造",
+        "大数据",
+        "新医药",
+        "新材料",
+    }
     assert Carrier.objects.count() == 6
 
 

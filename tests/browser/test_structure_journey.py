@@ -6,16 +6,23 @@ from accounts.roles import Role
 from parks.models import Carrier
 from parks.tests.factories import BuildingFactory, UnitFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CARRIER_NAMES = ["临淄区齐智汇科技孵化中心", "绿色化工产业园", "大数据产业园", "智能制造产业园", "新医药产业园", "新材料产业园"]
+CARRIER_NAMES = [
+    "临淄区齐智汇科技孵化中心",
+    "绿色化工产业园",
+    "大数据产业园",
+    "智能制造产业园",
+    "新医药产业园",
+    "新材料产业园",
+]
 
 
 def sign_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "Pa55word!x")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -43,7 +50,7 @@ def test_staff_see_the_six_carriers_in_chinese_and_edit_one(page, live_server, u
 
     page.click("text=编辑载体")
     page.fill("input[name=address]", "淄博市临淄区齐智汇科技孵化中心")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/parks/carriers/{core.pk}/")
     assert page.locator(".alert-success").is_visible()
     assert page.get_by_text("淄博市临淄区齐智汇科技孵化中心").first.is_visible()
