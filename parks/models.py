@@ -153,6 +153,12 @@ class Carrier(BilingualName):
         indexes = [GinIndex(fields=["stages"], name="carrier_stages_gin")]
 
     @property
+    def display_aim(self) -> str:
+        if self.aim_en and (get_language() or "").startswith("en"):
+            return self.aim_en
+        return self.aim
+
+    @property
     def is_core(self) -> bool:
         return self.kind == CarrierKind.CORE
 

@@ -222,3 +222,4 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Linzi Integrated Incubation Portal")
+FILTERS_EMPTY_CHOICE_LABEL = _("All")

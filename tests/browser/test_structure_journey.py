@@ -62,6 +62,18 @@ def test_staff_see_the_six_carriers_in_chinese_and_edit_one(page, live_server, u
     assert page.get_by_text("A201").is_visible()
     screenshot("05-units")
 
+    building = core.buildings.get()
+    page.goto(f"{live_server.url}/parks/buildings/{building.pk}/units/add/")
+    page.fill("input[name=code]", "A202")
+    page.fill("input[name=area_m2]", "-5")
+    page.select_option("select[name=kind]", "office")
+    page.select_option("select[name=stage_zone]", "incubator")
+    page.click("main form button[type=submit]")
+    assert page.locator(".invalid-feedback").first.is_visible()
+    assert "大于" in page.locator(".invalid-feedback").first.inner_text()  # "greater than", in Chinese
+    screenshot("05b-unit-form-errors")
+    assert not building.units.filter(code="A202").exists()
+
     page.select_option("select[name=language]", "en")
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/parks/")
@@ -80,3 +92,28 @@ def test_a_read_only_role_sees_no_edit_button(page, live_server, users, screensh
     page.goto(f"{live_server.url}/parks/carriers/{core.pk}/edit/")
     assert "403" in page.content()
     screenshot("08-forbidden")
+
+
+def test_the_administrator_sees_the_audit_log_admin_and_local_api_docs(page, live_server, users, screenshot):
+    outside = []
+    page.on(
+        "request", lambda request: outside.append(request.url) if not request.url.startswith(live_server.url) else None
+    )
+    sign_in(page, live_server, users[Role.ADMIN].username)
+
+    page.goto(f"{live_server.url}/accounts/audit/")
+    assert page.locator("tbody tr", has_text="登录").count() >= 1  # the administrator's own sign-in
+    screenshot("09-audit-log")
+
+    page.goto(f"{live_server.url}/admin/")
+    assert page.get_by_text("临淄一体化孵化平台").first.is_visible()
+    screenshot("10-admin")
+
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    screenshot("11-api-docs")
+
+    page.goto(f"{live_server.url}/no-such-page/")
+    assert "404" in page.content()
+    screenshot("12-not-found")
+    assert outside == [], f"pages must load nothing from outside the portal: {outside}"
