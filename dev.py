@@ -42,6 +42,10 @@ def ensure_environment(with_dev_tools: bool) -> None:
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "run"
     ensure_environment(with_dev_tools=command == "test")
+    # Decided here, before anything imports the `config` package (whose Celery app defaults to local settings).
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE", "config.settings.test" if command == "test" else "config.settings.local"
+    )
     os.chdir(ROOT)
     os.execv(str(PYTHON), [str(PYTHON), "-m", "config.embedded", command, *argv[1:]])
 
