@@ -34,6 +34,7 @@ ARG SECRET_KEY=build-time-placeholder-only-used-by-collectstatic-never-at-run-ti
 ARG ALLOWED_HOSTS=localhost
 ARG DATABASE_URL=postgres://build@localhost:5432/build
 ARG REDIS_URL=redis://localhost:6379/0
+ARG EMAIL_URL=smtp://localhost:25
 
 # Static files are collected (hashed and compressed for WhiteNoise) into the image, read-only for the app; uploads
 # and the beat schedule live in volumes mounted on the two directories created here, which the app user owns.

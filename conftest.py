@@ -20,8 +20,8 @@ def ensure_reference_data() -> None:
     from django.apps import apps
 
     from accounts.roles import sync_role_groups
+    from parks.migrations._reference_2021 import load_reference_structure
     from parks.models import Carrier
-    from parks.reference import load_reference_structure
 
     if not Carrier.objects.exists():
         load_reference_structure(apps)

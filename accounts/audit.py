@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(item) for item in value]
     return value
@@ -43,6 +44,10 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
+# The client address of the request being served, set by accounts.middleware.AuditContextMiddleware.
+current_remote_addr: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_remote_addr", default=None)
+
+
 def record(
     *,
     actor,
@@ -62,7 +67,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
         changes=dict(changes or {}),
-        remote_addr=remote_addr,
+        remote_addr=remote_addr if remote_addr is not None else current_remote_addr.get(),
     )
 
 

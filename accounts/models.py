@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.validators import validate_mainland_mobile
+
 
 class User(AbstractUser):
     """A person who signs in. Roles are Django groups (see accounts.roles); park staff are linked to carriers."""
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=60, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mainland_mobile])
 
     class Meta:
         verbose_name = _("user")
@@ -32,15 +34,29 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("signed in")
     LOGIN_FAILED = "login_failed", _("sign-in failed")
     LOGOUT = "logout", _("signed out")
+    PASSWORD_CHANGED = "password_changed", _("changed their password")
+    PASSWORD_RESET = "password_reset", _("reset their password by email")
+
+
+# Sign-ins and password events: visible in the audit log to the system administrator only.
+SECURITY_ACTIONS = (
+    AuditAction.LOGIN,
+    AuditAction.LOGIN_FAILED,
+    AuditAction.LOGOUT,
+    AuditAction.PASSWORD_CHANGED,
+    AuditAction.PASSWORD_RESET,
+)
 
 
 class AuditEventQuerySet(models.QuerySet):
-    """The audit trail is visible whole to the roles POLICY allows; nobody else sees any of it."""
+    """The roles POLICY allows read the trail of changes; only the system administrator reads security events."""
 
     def for_user(self, user, action: str = "view"):
-        from accounts.roles import can
+        from accounts.roles import Role, can, has_role
 
-        return self if action == "view" and can(user, "view", self.model) else self.none()
+        if action != "view" or not can(user, "view", self.model):
+            return self.none()
+        return self if has_role(user, Role.ADMIN) else self.exclude(action__in=SECURITY_ACTIONS)
 
 
 class AuditEvent(models.Model):

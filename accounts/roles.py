@@ -34,6 +34,7 @@ ROLE_BY_GROUP_NAME = {name: role for role, name in GROUP_NAMES.items()}
 
 ALL_ROLES = frozenset(Role)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF})
+OPERATING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 
 # model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
@@ -45,9 +46,9 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     },
     "parks.focusfield": {
         "view": ALL_ROLES,
-        "add": frozenset({Role.ADMIN, Role.OPERATOR}),
-        "change": frozenset({Role.ADMIN, Role.OPERATOR}),
-        "delete": frozenset({Role.ADMIN}),
+        "add": OPERATING_ROLES,
+        "change": OPERATING_ROLES,
+        "delete": OPERATING_ROLES,
     },
     "parks.anchororganisation": {
         "view": ALL_ROLES,
@@ -55,11 +56,12 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         "change": STAFF_ROLES,
         "delete": STAFF_ROLES,
     },
+    # Accreditations are recorded from official certificates by the operating company, not by a park itself.
     "parks.accreditation": {
         "view": ALL_ROLES,
-        "add": STAFF_ROLES,
-        "change": STAFF_ROLES,
-        "delete": frozenset({Role.ADMIN}),
+        "add": OPERATING_ROLES,
+        "change": OPERATING_ROLES,
+        "delete": OPERATING_ROLES,
     },
     "parks.building": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
     "parks.unit": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},

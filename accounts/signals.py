@@ -2,6 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import AuditAction
@@ -23,5 +24,15 @@ def audit_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    from accounts.models import User
+
+    # A password typed into the username box must not end up in the append-only trail: name only real accounts.
     username = str(credentials.get("username", ""))[:150]
-    audit.record(actor=None, action=AuditAction.LOGIN_FAILED, object_repr=username, remote_addr=_address(request))
+    user = User.objects.filter(username=username).first()
+    audit.record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        obj=user,
+        object_repr=username if user is not None else gettext("(unknown account)"),
+        remote_addr=_address(request),
+    )

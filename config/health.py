@@ -1,5 +1,6 @@
 """GET /healthz: is the portal able to serve? Database, Redis and at least one Celery worker, as JSON."""
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -8,6 +9,10 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, has_role
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> str:
@@ -31,10 +36,14 @@ def check_redis() -> str:
 def check_celery() -> str:
     from config.celery import app
 
-    replies = app.control.ping(timeout=1.0)
+    replies = app.control.ping(timeout=1.0, limit=1)  # returns as soon as one worker answers
     if not replies:
-        raise RuntimeError("no Celery worker answered")
+        raise HealthCheckFailure("no Celery worker answered")
     return f"ok ({len(replies)} worker{'s' if len(replies) != 1 else ''})"
+
+
+class HealthCheckFailure(Exception):
+    """A failure whose message is safe to show to anyone (it names no host, user or path)."""
 
 
 CHECKS: dict[str, Callable[[], str]] = {
@@ -55,7 +64,11 @@ def healthz(request):
             results[name] = {"status": "ok", "detail": check()}
         except Exception as exc:  # any failure of a dependency is reported, never raised
             healthy = False
-            results[name] = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
+            logger.warning("health check %s failed: %s", name, exc)
+            # The endpoint is public: exception texts (hosts, users, socket paths) go to administrators only.
+            shown = isinstance(exc, HealthCheckFailure) or has_role(request.user, Role.ADMIN)
+            detail = f"{type(exc).__name__}: {exc}" if shown else type(exc).__name__
+            results[name] = {"status": "error", "detail": detail[:300]}
     body = {
         "status": "ok" if healthy else "error",
         "checks": results,

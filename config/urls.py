@@ -6,9 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts.views import HomeView
 from config.health import healthz
 
-admin.site.site_header = "临淄一体化孵化平台 · 系统管理"
-admin.site.site_title = "临淄一体化孵化平台"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

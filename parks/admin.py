@@ -22,6 +22,14 @@ class CarrierAdmin(AuditedModelAdmin):
     filter_horizontal = ["focus_fields", "staff"]
     inlines = [AnchorInline, AccreditationInline]
 
+    # The carriers are the plan's (the core and the five parks), created by migration only: never added or
+    # deleted here. Their anchors and accreditations (inlines) are edited as usual, and audited.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(FocusField)
 class FocusFieldAdmin(AuditedModelAdmin):

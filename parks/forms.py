@@ -64,3 +64,16 @@ class UnitForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["stage_zone"].choices = [("", "---------")] + [
             (stage.value, stage.label) for stage in Stage if stage in carrier.stages
         ]
+
+
+class FocusFieldForm(BootstrapFormMixin, forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("industry"),
+        queryset=FocusField.objects.industries().order_by("sort_order", "id"),
+        required=False,
+        empty_label=_("(none: this is an industry)"),
+    )
+
+    class Meta:
+        model = FocusField
+        fields = services.FOCUS_FIELD_FIELDS

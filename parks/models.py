@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, roles_of
+from accounts.validators import validate_mainland_phone
 from parks.choices import AccreditationLevel, AnchorKind, CarrierKind, Stage, UnitKind
 
 
@@ -90,6 +91,13 @@ class FocusField(BilingualName):
     def is_industry(self) -> bool:
         return self.parent_id is None
 
+    def clean(self) -> None:
+        # Two levels only: an industry, and fields directly under an industry.
+        if self.parent_id is not None and (self.parent.parent_id is not None or self.parent_id == self.pk):
+            raise ValidationError({"parent": _("Choose an industry (a top-level field) as the parent.")})
+        if self.parent_id is not None and self.pk and self.children.exists():
+            raise ValidationError({"parent": _("An industry with fields under it cannot become a field itself.")})
+
 
 class CarrierQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str) -> CarrierQuerySet:
@@ -111,7 +119,9 @@ class Carrier(BilingualName):
     description = models.TextField(_("description"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_mainland_phone]
+    )
     focus_fields = models.ManyToManyField(
         FocusField, verbose_name=_("focus fields"), blank=True, related_name="carriers"
     )
@@ -151,6 +161,25 @@ class Carrier(BilingualName):
             ),
         ]
         indexes = [GinIndex(fields=["stages"], name="carrier_stages_gin")]
+
+    def clean(self) -> None:
+        # Stages are kept once each, in pipeline order, whoever writes them (form, API, admin).
+        chosen = set(self.stages or [])
+        self.stages = [stage.value for stage in Stage if stage in chosen]
+        if self.pk:
+            in_use = set(
+                Unit.objects.filter(building__carrier=self)
+                .exclude(stage_zone__in=self.stages)
+                .values_list("stage_zone", flat=True)
+                .distinct()
+            )
+            if in_use:
+                raise ValidationError(
+                    {
+                        "stages": _("Units are still zoned for %(stages)s; rezone them before removing the stage.")
+                        % {"stages": "、".join(str(Stage(stage).label) for stage in sorted(in_use))}
+                    }
+                )
 
     @property
     def display_aim(self) -> str:

@@ -131,3 +131,18 @@ def level_reached(level: str | None, at_least: AccreditationLevel) -> bool:
     return (
         ACCREDITATION_RANK.get(AccreditationLevel(level or AccreditationLevel.NONE), 0) >= ACCREDITATION_RANK[at_least]
     )
+
+
+def focus_field_list() -> QuerySet[FocusField]:
+    """Industries and their fields in order, each with the number of carriers focused on it."""
+    return (
+        FocusField.objects.select_related("parent")
+        .annotate(carrier_count=Count("carriers", distinct=True))
+        .order_by(
+            Coalesce("parent__sort_order", "sort_order"),  # an industry and its fields together …
+            Coalesce("parent_id", "id"),
+            F("parent_id").asc(nulls_first=True),  # … the industry first
+            "sort_order",
+            "id",
+        )
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import delete_with_audit, save_with_audit
-from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, Unit
+from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
 CARRIER_EDITABLE_FIELDS = (
     "name_en",
@@ -29,6 +29,7 @@ CARRIER_ADMIN_FIELDS = ("name", "code", "kind", "sort_order", "staff")
 ANCHOR_FIELDS = ("name", "name_en", "kind", "sort_order")
 ACCREDITATION_FIELDS = ("level", "awarded_on", "certificate_no", "authority", "note")
 BUILDING_FIELDS = ("name", "address", "floors", "note")
+FOCUS_FIELD_FIELDS = ("name", "name_en", "parent", "sort_order")
 UNIT_FIELDS = ("code", "floor", "area_m2", "kind", "stage_zone", "note")
 
 
@@ -47,27 +48,11 @@ def _lock(model, pk: int):
 
 def carrier_update(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Carrier:
     """Change a carrier's description, contacts, stages and focus fields. Stages still used by a unit's zone
-    cannot be removed."""
+    cannot be removed (Carrier.clean)."""
     data = _only(data, CARRIER_EDITABLE_FIELDS)
     with transaction.atomic():
         carrier = _lock(Carrier, carrier.pk)
         ensure_allowed(by, "change", carrier)
-        if "stages" in data:
-            removed = set(carrier.stages) - set(data["stages"])
-            in_use = (
-                Unit.objects.filter(building__carrier=carrier, stage_zone__in=removed)
-                .values_list("stage_zone", flat=True)
-                .distinct()
-            )
-            if removed and in_use:
-                from parks.choices import Stage
-
-                raise ValidationError(
-                    {
-                        "stages": _("Units are still zoned for %(stages)s; rezone them before removing the stage.")
-                        % {"stages": "、".join(str(Stage(s).label) for s in in_use)}
-                    }
-                )
         save_with_audit(instance=carrier, by=by, data=data, fields=CARRIER_EDITABLE_FIELDS)
     return carrier
 
@@ -151,6 +136,8 @@ def unit_create(*, building: Building, by, data: Mapping[str, Any]) -> Unit:
     """Add a unit to a building. Its stage zone must be a stage the building's carrier offers (Unit.clean)."""
     data = _only(data, UNIT_FIELDS)
     with transaction.atomic():
+        # Lock order carrier -> building -> unit everywhere: the carrier's stages decide which zones are valid.
+        _lock(Carrier, building.carrier_id)
         building = Building.objects.select_related("carrier").select_for_update(of=("self",)).get(pk=building.pk)
         ensure_allowed_to_add(by, Unit, within=building.carrier)
         unit = Unit(building=building)
@@ -161,6 +148,7 @@ def unit_create(*, building: Building, by, data: Mapping[str, Any]) -> Unit:
 def unit_update(*, unit: Unit, by, data: Mapping[str, Any]) -> Unit:
     data = _only(data, UNIT_FIELDS)
     with transaction.atomic():
+        _lock(Carrier, unit.building.carrier_id)
         unit = Unit.objects.select_related("building__carrier").select_for_update(of=("self",)).get(pk=unit.pk)
         ensure_allowed(by, "change", unit)
         save_with_audit(instance=unit, by=by, data=data, fields=UNIT_FIELDS)
@@ -172,3 +160,45 @@ def unit_delete(*, unit: Unit, by) -> None:
         unit = Unit.objects.select_related("building").select_for_update(of=("self",)).get(pk=unit.pk)
         ensure_allowed(by, "delete", unit)
         delete_with_audit(instance=unit, by=by, fields=("building", *UNIT_FIELDS))
+
+
+def accreditation_delete(*, accreditation: Accreditation, by) -> None:
+    """Remove a wrongly recorded accreditation; the carrier's level falls back to the previous decision."""
+    with transaction.atomic():
+        accreditation = _lock(Accreditation, accreditation.pk)
+        ensure_allowed(by, "delete", accreditation)
+        delete_with_audit(instance=accreditation, by=by, fields=("carrier", *ACCREDITATION_FIELDS))
+
+
+def focus_field_create(*, by, data: Mapping[str, Any]) -> FocusField:
+    """Add an industry (no parent) or a field under an industry."""
+    data = _only(data, FOCUS_FIELD_FIELDS)
+    with transaction.atomic():
+        ensure_allowed_to_add(by, FocusField)
+        field = FocusField()
+        save_with_audit(instance=field, by=by, data=data, fields=FOCUS_FIELD_FIELDS)
+    return field
+
+
+def focus_field_update(*, field: FocusField, by, data: Mapping[str, Any]) -> FocusField:
+    data = _only(data, FOCUS_FIELD_FIELDS)
+    with transaction.atomic():
+        field = _lock(FocusField, field.pk)
+        ensure_allowed(by, "change", field)
+        save_with_audit(instance=field, by=by, data=data, fields=FOCUS_FIELD_FIELDS)
+    return field
+
+
+def focus_field_delete(*, field: FocusField, by) -> None:
+    """Delete a focus field no carrier uses and with no field under it."""
+    with transaction.atomic():
+        field = _lock(FocusField, field.pk)
+        ensure_allowed(by, "delete", field)
+        if field.children.exists():
+            raise ValidationError(_("This industry still has fields under it; delete or move them first."))
+        if field.carriers.exists():
+            raise ValidationError(
+                _("Carriers still focus on this field: %(carriers)s.")
+                % {"carriers": "、".join(str(carrier) for carrier in field.carriers.all())}
+            )
+        delete_with_audit(instance=field, by=by, fields=FOCUS_FIELD_FIELDS)

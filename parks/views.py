@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -12,8 +12,8 @@ from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, res
 from accounts.roles import can
 from parks import selectors, services
 from parks.filters import CarrierFilter, UnitFilter
-from parks.forms import AccreditationForm, AnchorOrganisationForm, BuildingForm, CarrierForm, UnitForm
-from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, Unit
+from parks.forms import AccreditationForm, AnchorOrganisationForm, BuildingForm, CarrierForm, FocusFieldForm, UnitForm
+from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
 
 class CarrierListView(RestrictedListView):
@@ -54,6 +54,8 @@ class CarrierDetailView(PortalView, TemplateView):
             field_groups=selectors.focus_fields_by_industry(carrier.focus_fields.all()),
             stage_areas=selectors.area_by_stage(carrier=carrier),
             can_edit=editable,
+            can_record_accreditation=editable and can(user, "add", Accreditation),
+            can_delete_accreditation=editable and can(user, "delete", Accreditation),
             can_see_history=can(user, "view", "accounts.auditevent"),
             history=history_of(carrier)[:10] if can(user, "view", "accounts.auditevent") else [],
             **kwargs,
@@ -68,20 +70,25 @@ class CarrierHistoryView(PortalView, TemplateView):
     def get_context_data(self, **kwargs):
         carrier = restricted_object(self.request.user, Carrier, self.kwargs["pk"])
         if not can(self.request.user, "view", "accounts.auditevent"):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         page = Paginator(history_of(carrier), 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(carrier=carrier, page_obj=page, **kwargs)
 
 
 class CarrierChildFormView(ServiceFormView):
-    """A form on something that belongs to a carrier: the carrier must be one the user may change."""
+    """A form on something that belongs to a carrier: the carrier must be one the user may change, and the role
+    must be allowed `required` = (action, model) when a view sets it (403 otherwise, before any lookup)."""
 
     template_name = "parks/form.html"
     parent_model = Carrier
     parent_kwarg = "carrier_pk"
     title = ""
+    required: tuple[str, type] | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.required and not can(request.user, *self.required):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def carrier(self) -> Carrier:
@@ -180,6 +187,7 @@ class AnchorDeleteView(ConfirmDeleteView):
 
 
 class AccreditationCreateView(CarrierChildFormView):
+    required = ("add", Accreditation)
     form_class = AccreditationForm
     title = _("Record accreditation")
     success_message = _("The accreditation has been recorded.")
@@ -199,6 +207,13 @@ class AccreditationUpdateView(ObjectOfCarrierMixin, CarrierChildFormView):
 
     def perform(self, data):
         return services.accreditation_update(accreditation=self.object, by=self.request.user, data=data)
+
+
+class AccreditationDeleteView(ConfirmDeleteView):
+    object_model = Accreditation
+    service = services.accreditation_delete
+    service_kwarg = "accreditation"
+    success_message = _("The accreditation has been removed.")
 
 
 class BuildingCreateView(CarrierChildFormView):
@@ -344,3 +359,81 @@ class UnitListView(RestrictedListView):
             Carrier.objects.for_user(self.request.user, "change").values_list("pk", flat=True)
         )
         return context
+
+
+class FocusFieldListView(RestrictedListView):
+    """The focus fields (重点孵化领域): industries and the fields under them, with the carriers focused on each."""
+
+    model = FocusField
+    template_name = "parks/focus_field_list.html"
+    paginate_by = 100
+
+    def base_queryset(self):
+        return selectors.focus_field_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_edit=can(self.request.user, "change", FocusField),
+            can_add=can(self.request.user, "add", FocusField),
+            can_delete=can(self.request.user, "delete", FocusField),
+            **kwargs,
+        )
+
+
+class FocusFieldFormView(ServiceFormView):
+    template_name = "parks/simple_form.html"
+    form_class = FocusFieldForm
+
+    def get_success_url(self) -> str:
+        return reverse("parks:focus_field_list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, cancel_url=self.get_success_url(), **kwargs)
+
+
+class FocusFieldCreateView(FocusFieldFormView):
+    title = _("Add focus field")
+    success_message = _("The focus field has been added.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "add", FocusField):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, data):
+        return services.focus_field_create(by=self.request.user, data=data)
+
+
+class FocusFieldUpdateView(FocusFieldFormView):
+    title = _("Edit focus field")
+    success_message = _("The focus field has been saved.")
+
+    @cached_property
+    def field(self) -> FocusField:
+        return restricted_object(self.request.user, FocusField, self.kwargs["pk"], "change")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.field}
+
+    def perform(self, data):
+        return services.focus_field_update(field=self.field, by=self.request.user, data=data)
+
+
+class FocusFieldDeleteView(PortalView, TemplateView):
+    template_name = "parks/confirm_delete.html"
+
+    @cached_property
+    def field(self) -> FocusField:
+        return restricted_object(self.request.user, FocusField, self.kwargs["pk"], "delete")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.field, cancel_url=reverse("parks:focus_field_list"), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.focus_field_delete(field=self.field, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The focus field has been deleted."))
+        return HttpResponseRedirect(reverse("parks:focus_field_list"))

@@ -54,12 +54,12 @@ WRITE_OWN         = _row(LOGIN,     OK,          OK,          OK,          DENIE
 WRITE_OTHER       = _row(LOGIN,     OK,          OK,          NOT_FOUND,   DENIED, DENIED, DENIED)
 CREATE_OTHER      = _row(LOGIN,     OK,          OK,          DENIED,      DENIED, DENIED, DENIED)
 UNSUPPORTED       = _row(LOGIN,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, DENIED, DENIED, DENIED)
-FOCUS_FIELD_WRITE = _row(LOGIN,     NOT_ALLOWED, NOT_ALLOWED, DENIED,      DENIED, DENIED, DENIED)
+OPERATING         = _row(LOGIN,     OK,          OK,          DENIED,      DENIED, DENIED, DENIED)
 # fmt: on
 # CREATE_OTHER: an API create naming another carrier (or its building) in its body is refused (403), not hidden.
 # UNSUPPORTED: a method the endpoint does not offer (carriers: POST, DELETE; accreditations: DELETE). Staff, who may
 #   change the resource, learn that it is not offered (405); read-only roles are refused like any other write.
-# FOCUS_FIELD_WRITE: focus fields are reference data the API only reads; park staff may not write them at all.
+# OPERATING: the operating company's own records (accreditations, focus fields): admin and operator only, anywhere.
 
 # rules by where: own carrier or another
 READ_ANYWHERE = {OWN: READ, OTHER: READ}
@@ -67,6 +67,7 @@ AUDIT_ANYWHERE = {OWN: AUDIT, OTHER: AUDIT}
 WRITE = {OWN: WRITE_OWN, OTHER: WRITE_OTHER}
 API_CREATE = {OWN: WRITE_OWN, OTHER: CREATE_OTHER}
 API_UNSUPPORTED = {OWN: UNSUPPORTED, OTHER: UNSUPPORTED}
+OPERATING_ANYWHERE = {OWN: OPERATING, OTHER: OPERATING}
 
 
 def role_id(role: Role | None) -> str:
@@ -204,8 +205,9 @@ CARRIER_PAGES = [
     ("parks:anchor_create", "carrier", WRITE),
     ("parks:anchor_update", "anchor", WRITE),
     ("parks:anchor_delete", "anchor", WRITE),
-    ("parks:accreditation_create", "carrier", WRITE),
-    ("parks:accreditation_update", "accreditation", WRITE),
+    ("parks:accreditation_create", "carrier", OPERATING_ANYWHERE),
+    ("parks:accreditation_update", "accreditation", OPERATING_ANYWHERE),
+    ("parks:accreditation_delete", "accreditation", OPERATING_ANYWHERE),
     ("parks:building_create", "carrier", WRITE),
     ("parks:building_update", "building", WRITE),
     ("parks:building_delete", "empty_building", WRITE),
@@ -247,6 +249,7 @@ class WebWrite:
     target: str  # the Site attribute whose pk the URL takes
     data: Callable[[Site], dict]
     probe: Callable[[Site], Any]
+    rules: dict = dataclasses.field(default_factory=lambda: WRITE)
 
 
 WEB_WRITES = [
@@ -269,12 +272,21 @@ WEB_WRITES = [
         "carrier",
         lambda site: {"level": "provincial", "awarded_on": "2025-06-30", "certificate_no": f"LZ-{site.carrier.pk}"},
         number_of("accreditations"),
+        OPERATING_ANYWHERE,
     ),
     WebWrite(
         "parks:accreditation_update",
         "accreditation",
         lambda site: {"level": "municipal", "awarded_on": "2024-05-20", "note": "已复核"},
         value_of("accreditation", "note"),
+        OPERATING_ANYWHERE,
+    ),
+    WebWrite(
+        "parks:accreditation_delete",
+        "accreditation",
+        lambda site: {},
+        still_exists("accreditation"),
+        OPERATING_ANYWHERE,
     ),
     WebWrite("parks:building_create", "carrier", lambda site: {"name": "新建楼", "floors": 6}, number_of("buildings")),
     WebWrite(
@@ -302,7 +314,7 @@ WEB_WRITES = [
 @pytest.mark.parametrize("write", WEB_WRITES, ids=[write.url_name for write in WEB_WRITES])
 def test_web_write(visit, users, sites, write, role, where):
     site = sites[where]
-    outcome = WRITE[where][role]
+    outcome = write.rules[where][role]
     client = visit(role)
     before, events_before = write.probe(site), AuditEvent.objects.count()
 
@@ -432,14 +444,14 @@ API_WRITES = [
     ),
     ApiWrite("anchor", "patch", "anchor", lambda s: {"sort_order": 9}, value_of("anchor", "sort_order"), WRITE),
     ApiWrite("anchor", "delete", "anchor", lambda s: {}, still_exists("anchor"), WRITE),
-    # accreditations: no delete (a decision, once recorded, is corrected, not removed)
+    # accreditations: the operating company's records, for every carrier
     ApiWrite(
         "accreditation",
         "post",
         None,
         lambda s: {"carrier": s.carrier.pk, "level": "provincial", "awarded_on": "2025-07-01"},
         number_of("accreditations"),
-        API_CREATE,
+        OPERATING_ANYWHERE,
     ),
     ApiWrite(
         "accreditation",
@@ -447,12 +459,19 @@ API_WRITES = [
         "accreditation",
         lambda s: {"level": "provincial", "awarded_on": "2024-05-20", "authority": "山东省科技厅"},
         value_of("accreditation", "level"),
-        WRITE,
+        OPERATING_ANYWHERE,
     ),
     ApiWrite(
-        "accreditation", "patch", "accreditation", lambda s: {"note": "复核"}, value_of("accreditation", "note"), WRITE
+        "accreditation",
+        "patch",
+        "accreditation",
+        lambda s: {"note": "复核"},
+        value_of("accreditation", "note"),
+        OPERATING_ANYWHERE,
     ),
-    ApiWrite("accreditation", "delete", "accreditation", lambda s: {}, still_exists("accreditation"), API_UNSUPPORTED),
+    ApiWrite(
+        "accreditation", "delete", "accreditation", lambda s: {}, still_exists("accreditation"), OPERATING_ANYWHERE
+    ),
     # buildings
     ApiWrite(
         "building",
@@ -530,14 +549,38 @@ def test_api_write(visit, users, sites, write, role, where):
 
 
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
-def test_api_focus_fields_are_read_only(visit, sites, role):
+def test_api_focus_field_writes_belong_to_the_operating_company(visit, sites, role):
     client = visit(role)
     count = FocusField.objects.count()
+    industry = FocusField.objects.industries().first()
 
-    response = client.post(reverse("focus-field-list"), data={"name": "新领域"}, content_type="application/json")
+    response = client.post(
+        reverse("focus-field-list"), data={"name": "新领域", "parent": industry.pk}, content_type="application/json"
+    )
 
-    assert_api_refused(response, FOCUS_FIELD_WRITE[role])
-    assert FocusField.objects.count() == count
+    if OPERATING[role] == OK:
+        assert response.status_code == 201, response.content.decode()
+        assert FocusField.objects.filter(name="新领域", parent=industry).exists()
+    else:
+        assert_api_refused(response, OPERATING[role])
+        assert FocusField.objects.count() == count
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=role_id)
+@pytest.mark.parametrize(
+    ("url_name", "rules"),
+    [("parks:focus_field_list", READ), ("parks:focus_field_create", OPERATING)],
+    ids=["focus_field_list", "focus_field_create"],
+)
+def test_focus_field_pages(visit, sites, url_name, rules, role):
+    assert_page(visit(role).get(reverse(url_name)), rules[role])
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=role_id)
+@pytest.mark.parametrize("url_name", ["parks:focus_field_update", "parks:focus_field_delete"])
+def test_focus_field_object_pages(visit, sites, url_name, role):
+    field = FocusField.objects.exclude(parent=None).first()
+    assert_page(visit(role).get(reverse(url_name, args=[field.pk])), OPERATING[role])
 
 
 # An update cannot move an object to another carrier: the parent is read-only once created.
@@ -545,11 +588,10 @@ def test_api_focus_fields_are_read_only(visit, sites, role):
     ("basename", "target", "parent_field", "payload"),
     [
         ("anchor", "anchor", "carrier", lambda other: {"carrier": other.carrier.pk}),
-        ("accreditation", "accreditation", "carrier", lambda other: {"carrier": other.carrier.pk}),
         ("building", "building", "carrier", lambda other: {"carrier": other.carrier.pk}),
         ("unit", "unit", "building", lambda other: {"building": other.building.pk}),
     ],
-    ids=["anchor", "accreditation", "building", "unit"],
+    ids=["anchor", "building", "unit"],
 )
 def test_park_staff_cannot_move_their_objects_to_another_carrier(visit, sites, basename, target, parent_field, payload):
     obj = getattr(sites[OWN], target)

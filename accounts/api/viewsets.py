@@ -18,8 +18,3 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = _ACTIONS.get(self.action, "view")
         return super().get_queryset().for_user(self.request.user, action)
-
-
-class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, "view")

@@ -7,6 +7,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import accounts.validators
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -69,7 +71,15 @@ class Migration(migrations.Migration):
                     models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
                 ),
                 ("name", models.CharField(blank=True, max_length=60, verbose_name="name")),
-                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[accounts.validators.validate_mainland_mobile],
+                        verbose_name="mobile phone",
+                    ),
+                ),
                 (
                     "groups",
                     models.ManyToManyField(
@@ -123,6 +133,8 @@ class Migration(migrations.Migration):
                             ("login", "signed in"),
                             ("login_failed", "sign-in failed"),
                             ("logout", "signed out"),
+                            ("password_changed", "changed their password"),
+                            ("password_reset", "reset their password by email"),
                         ],
                         max_length=20,
                         verbose_name="action",

@@ -54,3 +54,16 @@ def test_healthz_needs_no_sign_in_and_is_not_cached(client):
     response = client.get("/healthz")
     assert response.status_code in (200, 503)
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_shows_exception_details_only_to_administrators(client, settings, users):
+    from accounts.roles import Role
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    anonymous = client.get("/healthz").json()["checks"]["redis"]["detail"]
+    client.force_login(users[Role.ADMIN])
+    administrator = client.get("/healthz").json()["checks"]["redis"]["detail"]
+
+    assert anonymous == "ConnectionError"
+    assert administrator.startswith("ConnectionError: ") and "6379" not in anonymous

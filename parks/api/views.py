@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from accounts.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from accounts.api.viewsets import RestrictedModelViewSet
 from parks import selectors, services
 from parks.api import serializers as s
 from parks.filters import (
@@ -39,11 +39,23 @@ class CarrierViewSet(RestrictedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
-class FocusFieldViewSet(RestrictedReadOnlyViewSet):
+class FocusFieldViewSet(RestrictedModelViewSet):
     queryset = FocusField.objects.select_related("parent")
     serializer_class = s.FocusFieldSerializer
     filterset_class = FocusFieldFilter
     ordering_fields = ["sort_order", "name"]
+    ordering = ["parent__sort_order", "sort_order", "id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.focus_field_create(by=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.focus_field_update(
+            field=serializer.instance, by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.focus_field_delete(field=instance, by=self.request.user)
 
 
 class AnchorOrganisationViewSet(RestrictedModelViewSet):
@@ -75,7 +87,6 @@ class AccreditationViewSet(RestrictedModelViewSet):
     filterset_class = AccreditationFilter
     ordering_fields = ["awarded_on", "level"]
     ordering = ["-awarded_on", "-id"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -92,6 +103,9 @@ class AccreditationViewSet(RestrictedModelViewSet):
         serializer.instance = services.accreditation_update(
             accreditation=serializer.instance, by=self.request.user, data=serializer.validated_data
         )
+
+    def perform_destroy(self, instance):
+        services.accreditation_delete(accreditation=instance, by=self.request.user)
 
 
 class BuildingViewSet(RestrictedModelViewSet):

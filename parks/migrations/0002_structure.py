@@ -9,6 +9,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import accounts.validators
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -55,7 +57,15 @@ class Migration(migrations.Migration):
                 ("description", models.TextField(blank=True, verbose_name="description")),
                 ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
                 ("contact_name", models.CharField(blank=True, max_length=60, verbose_name="contact person")),
-                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="contact phone")),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[accounts.validators.validate_mainland_phone],
+                        verbose_name="contact phone",
+                    ),
+                ),
                 ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
                 (

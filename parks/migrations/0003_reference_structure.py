@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from parks.reference import load_reference_structure
+from parks.migrations._reference_2021 import load_reference_structure
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,8 @@
 import pytest
 from django.apps import apps as global_apps
 
+from parks.migrations._reference_2021 import load_reference_structure
 from parks.models import AnchorOrganisation, Carrier, FocusField
-from parks.reference import load_reference_structure
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,9 @@
 their focus fields and the organisations they rely on. Chinese names are exactly as written in the plan.
 
 `load_reference_structure(apps)` is used by migration parks.0003 and is idempotent: rows that exist are left
-as they are (staff may have edited them since), missing rows are created.
+as they are (staff may have edited them since), missing rows are created. It lives beside the migrations (the
+leading underscore keeps Django's loader from taking it for one) and, like a migration, is frozen: later changes
+to the reference structure are new data migrations, not edits here.
 """
 
 CORE_STAGES = ["seedbed", "incubator", "accelerator"]
