@@ -381,14 +381,16 @@ class FocusFieldListView(RestrictedListView):
 
 
 class FocusFieldFormView(ServiceFormView):
-    template_name = "parks/simple_form.html"
+    template_name = "parks/form.html"
     form_class = FocusFieldForm
 
     def get_success_url(self) -> str:
         return reverse("parks:focus_field_list")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, cancel_url=self.get_success_url(), **kwargs)
+        return super().get_context_data(
+            title=self.title, section_title=_("Focus fields"), cancel_url=self.get_success_url(), **kwargs
+        )
 
 
 class FocusFieldCreateView(FocusFieldFormView):

@@ -105,6 +105,10 @@ def test_the_administrator_sees_the_audit_log_admin_and_local_api_docs(page, liv
     assert page.locator("tbody tr", has_text="登录").count() >= 1  # the administrator's own sign-in
     screenshot("09-audit-log")
 
+    page.goto(f"{live_server.url}/parks/fields/")
+    assert page.get_by_text("线控底盘").is_visible()
+    screenshot("09b-focus-fields")
+
     page.goto(f"{live_server.url}/admin/")
     assert page.get_by_text("临淄一体化孵化平台").first.is_visible()
     screenshot("10-admin")
