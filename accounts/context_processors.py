@@ -13,6 +13,9 @@ def navigation(request) -> dict:
         "primary_role": primary_role(user),
         "nav": {
             "carriers": can(user, "view", "parks.carrier"),
+            # Staff and the bureau browse all enterprises; an enterprise user goes straight to their own.
+            "enterprises": can(user, "view", "enterprises.enterprise") and Role.ENTERPRISE not in roles,
+            "my_enterprise": Role.ENTERPRISE in roles,
             "audit": can(user, "view", "accounts.auditevent"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),

@@ -50,6 +50,10 @@ class RestrictedListView(PortalView, ListView):
     def base_queryset(self):
         return self.model._default_manager.all()
 
+    def keeps_own_order(self) -> bool:
+        """True when the filtered queryset's own order (e.g. search relevance) must not be replaced."""
+        return False
+
     def get_queryset(self):
         queryset = self.base_queryset().for_user(self.request.user, self.action)
         if self.filterset_class is not None:
@@ -58,7 +62,7 @@ class RestrictedListView(PortalView, ListView):
             queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
         else:
             self.filterset = None
-        self.current_ordering = self.request.GET.get("sort", self.default_ordering)
+        self.current_ordering = "" if self.keeps_own_order() else self.request.GET.get("sort", self.default_ordering)
         if self.current_ordering.lstrip("-") in self.ordering_options:
             field = self.ordering_options[self.current_ordering.lstrip("-")]
             prefix = "-" if self.current_ordering.startswith("-") else ""

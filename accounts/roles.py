@@ -35,6 +35,8 @@ ROLE_BY_GROUP_NAME = {name: role for role, name in GROUP_NAMES.items()}
 ALL_ROLES = frozenset(Role)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF})
 OPERATING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
+ENTERPRISE_READERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU, Role.ENTERPRISE})
+ENTERPRISE_WRITERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.ENTERPRISE})
 
 # model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
@@ -65,6 +67,28 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     },
     "parks.building": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
     "parks.unit": {"view": ALL_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
+    # Enterprises: the operating company keeps them; an enterprise user keeps their own (scope: the queryset).
+    "enterprises.enterprise": {
+        "view": ENTERPRISE_READERS,
+        "add": OPERATING_ROLES,
+        "change": ENTERPRISE_WRITERS,
+        "delete": frozenset({Role.ADMIN}),
+    },
+    **{
+        f"enterprises.{model}": {
+            "view": ENTERPRISE_READERS,
+            "add": ENTERPRISE_WRITERS,
+            "change": ENTERPRISE_WRITERS,
+            "delete": ENTERPRISE_WRITERS,
+        }
+        for model in ("teammember", "techsmeregistration", "htecertificate", "honour", "financingevent")
+    },
+    "enterprises.enterprisemembership": {
+        "view": ENTERPRISE_READERS,
+        "add": OPERATING_ROLES,
+        "change": OPERATING_ROLES,
+        "delete": OPERATING_ROLES,
+    },
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
 }
 

@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("parks.api.urls")),
+    path("", include("enterprises.api.urls")),
 ]

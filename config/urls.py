@@ -17,6 +17,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("parks/", include("parks.urls")),
+    path("enterprises/", include("enterprises.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,3 +14,9 @@ def area(value) -> str:
     value = Decimal(value)
     places = 0 if value == value.to_integral() else 2
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def amount(value) -> str:
+    """A sum of money in 万元, grouped by thousands: 1,250 / 86.5."""
+    return area(value)

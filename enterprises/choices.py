@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseKind(models.TextChoices):
+    TEAM = "team", _("Team (not yet registered)")
+    COMPANY = "company", _("Registered company")
+
+
+class FounderType(models.TextChoices):
+    """Founder types the Torch statistics count (DOMAIN.md §7)."""
+
+    RETURNEE = "returnee", _("Returnee from studies abroad")
+    UNIVERSITY_STUDENT = "university_student", _("University student")
+    SCIENTIST = "scientist", _("Scientist or engineer")
+    OTHER = "other", _("Other")
+
+
+class HighTechField(models.TextChoices):
+    """The eight fields of 国家重点支持的高新技术领域 (国科发火〔2016〕32号)."""
+
+    ELECTRONIC_INFORMATION = "electronic_information", _("Electronic information")
+    BIOMEDICINE = "biomedicine", _("Biology and new medicine")
+    AEROSPACE = "aerospace", _("Aerospace")
+    NEW_MATERIALS = "new_materials", _("New materials")
+    HIGH_TECH_SERVICES = "high_tech_services", _("High-tech services")
+    NEW_ENERGY = "new_energy", _("New energy and energy saving")
+    RESOURCES_ENVIRONMENT = "resources_environment", _("Resources and environment")
+    ADVANCED_MANUFACTURING = "advanced_manufacturing", _("Advanced manufacturing and automation")
+
+
+class HonourKind(models.TextChoices):
+    SPECIALISED_SME = "specialised_sme", _("Specialised and sophisticated SME (专精特新)")
+    LITTLE_GIANT = "little_giant", _("Specialised “little giant” (专精特新“小巨人”)")
+    INNOVATIVE_SME = "innovative_sme", _("Innovative SME (创新型中小企业)")
+    GAZELLE = "gazelle", _("Gazelle enterprise (瞪羚企业)")
+    UNICORN = "unicorn", _("Unicorn enterprise (独角兽企业)")
+    OTHER = "other", _("Other honour")
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    DISTRICT = "district", _("District")
+
+
+class FinancingRound(models.TextChoices):
+    SEED = "seed", _("Seed")
+    ANGEL = "angel", _("Angel")
+    PRE_A = "pre_a", _("Pre-A")
+    SERIES_A = "series_a", _("Series A")
+    SERIES_B = "series_b", _("Series B")
+    SERIES_C_PLUS = "series_c_plus", _("Series C or later")
+    STRATEGIC = "strategic", _("Strategic investment")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    DOCTORATE = "doctorate", _("Doctorate")
+    MASTER = "master", _("Master's degree")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    COLLEGE = "college", _("College diploma")
+    OTHER = "other", _("Other")

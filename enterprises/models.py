@@ -1,0 +1,296 @@
+"""Enterprises and teams: one record that follows a tenant from seedbed to industrial park, with its people,
+qualifications (科技型中小企业 per year, 高新技术企业 certificates, honours) and financing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import RestrictedQuerySet
+from accounts.roles import Role, roles_of
+from accounts.validators import validate_mainland_phone
+from enterprises.choices import (
+    Education,
+    EnterpriseKind,
+    FinancingRound,
+    FounderType,
+    HighTechField,
+    HonourKind,
+    HonourLevel,
+)
+from enterprises.uscc import validate_uscc
+
+MONEY = {"max_digits": 14, "decimal_places": 2}  # 万元 (ten thousand yuan), as the forms ask
+
+
+class DatePlusYears(Func):
+    """date + N years, as a date: immutable in PostgreSQL, so usable in a generated column."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        years_sql, years_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(({date_sql} + make_interval(years => {years_sql})) AS date)", (*date_params, *years_params)
+
+
+def _scope_enterprises(queryset, user, action: str, path: str):
+    """Who sees which enterprise: the operating company and the bureau all (the bureau only reads), an enterprise
+    user their own. Park staff will see the tenants of their carriers once residencies exist (issue #3, next)."""
+    roles = roles_of(user)
+    if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+        return queryset
+    if Role.ENTERPRISE in roles:
+        return queryset.filter(**{f"{path}memberships__user": user})
+    return queryset.none()
+
+
+class EnterpriseQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> EnterpriseQuerySet:
+        return _scope_enterprises(self, user, action, "")
+
+
+class Enterprise(models.Model):
+    """A team not yet incorporated, or a registered company. One record across every stage of the pipeline."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=EnterpriseKind.choices, default=EnterpriseKind.COMPANY)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_uscc],
+        error_messages={"unique": _("An enterprise with this unified social credit code is already registered.")},
+    )
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    industry_field = models.ForeignKey(
+        "parks.FocusField",
+        verbose_name=_("industry field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    high_tech_field = models.CharField(_("high-tech field"), max_length=30, choices=HighTechField.choices, blank=True)
+    founder_type = models.CharField(
+        _("founder type"), max_length=20, choices=FounderType.choices, default=FounderType.OTHER
+    )
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_mainland_phone]
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    description = models.TextField(_("business and technology"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Made up for demonstration."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=EnterpriseKind.TEAM, uscc__isnull=True)
+                | Q(kind=EnterpriseKind.COMPANY, uscc__isnull=False, registered_on__isnull=False),
+                name="enterprise_company_has_uscc_and_date",
+                violation_error_message=_(
+                    "A registered company needs its unified social credit code and registration date; "
+                    "a team has no code yet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_capital__gte=0) | Q(registered_capital__isnull=True),
+                name="enterprise_capital_not_negative",
+            ),
+        ]
+        indexes = [
+            # Fuzzy name search (pg_trgm) for Chinese names: similarity and ILIKE '%…%' both use it.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="enterprise_name_trgm"),
+            models.Index(fields=["kind", "name"], name="enterprise_kind_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseMembershipQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str):
+        return _scope_enterprises(self, user, action, "enterprise__")
+
+
+class EnterpriseMembership(models.Model):
+    """An enterprise user's link to their enterprise. A user acts for one enterprise; an enterprise may have several."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EnterpriseMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise member")
+        verbose_name_plural = _("enterprise members")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise}"
+
+
+class EnterpriseChildQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str):
+        return _scope_enterprises(self, user, action, "enterprise__")
+
+
+class TeamMember(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="team_members"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.CharField(_("position"), max_length=60, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    is_founder = models.BooleanField(_("founder"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["-is_founder", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TechSMERegistration(models.Model):
+    """科技型中小企业 registration: an enterprise enters the national registry anew every year, with a number."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="tech_sme_registrations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)])
+    registration_no = models.CharField(_("registration number"), max_length=40)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tech-based SME registration")
+        verbose_name_plural = _("tech-based SME registrations")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="techsme_one_per_year",
+                violation_error_message=_("This enterprise already has a registration for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["registration_no"],
+                name="techsme_unique_number",
+                violation_error_message=_("This registration number is already recorded."),
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2017), name="techsme_year_from_2017"),
+        ]
+        indexes = [models.Index(fields=["year"], name="techsme_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.registration_no}"
+
+
+class HTECertificate(models.Model):
+    """高新技术企业 certificate. It is valid `valid_years` (3 under 国科发火〔2016〕32号) from its issue date."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="hte_certificates"
+    )
+    certificate_no = models.CharField(_("certificate number"), max_length=40, unique=True)
+    issued_on = models.DateField(_("issue date"))
+    valid_years = models.PositiveSmallIntegerField(
+        _("validity (years)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    expires_on = models.GeneratedField(
+        expression=DatePlusYears(F("issued_on"), F("valid_years")),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("expiry date"),
+    )
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("high-tech enterprise certificate")
+        verbose_name_plural = _("high-tech enterprise certificates")
+        ordering = ["-issued_on", "id"]
+        indexes = [models.Index(fields=["expires_on"], name="hte_expires_idx")]
+
+    def __str__(self) -> str:
+        return self.certificate_no
+
+
+class Honour(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="honours"
+    )
+    kind = models.CharField(_("honour"), max_length=20, choices=HonourKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.year})"
+
+
+class FinancingEvent(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="financing_events"
+    )
+    occurred_on = models.DateField(_("date"))
+    round = models.CharField(_("round"), max_length=20, choices=FinancingRound.choices)
+    amount = models.DecimalField(_("amount (10k yuan)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    investor = models.CharField(_("investor"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("financing event")
+        verbose_name_plural = _("financing events")
+        ordering = ["-occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="financing_amount_positive",
+                violation_error_message=_("The amount must be greater than zero."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on:%Y-%m-%d} {self.get_round_display()} {self.amount}"

@@ -1,0 +1,121 @@
+"""Writes to enterprises and their records. Each service checks the actor's permission on the very enterprise,
+runs in one transaction with the enterprise row locked, and records an audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from accounts.access import ensure_allowed, ensure_allowed_to_add
+from accounts.audit import delete_with_audit, save_with_audit
+from enterprises.models import (
+    Enterprise,
+    EnterpriseMembership,
+    FinancingEvent,
+    Honour,
+    HTECertificate,
+    TeamMember,
+    TechSMERegistration,
+)
+from enterprises.uscc import normalise_uscc
+
+ENTERPRISE_FIELDS = (
+    "name", "kind", "uscc", "registered_on", "registered_capital", "legal_representative", "address",
+    "industry_field", "high_tech_field", "founder_type", "contact_name", "contact_phone", "contact_email",
+    "description",
+)  # fmt: skip
+# What each kind of record under an enterprise holds (the enterprise itself is set by the service).
+RECORD_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    TeamMember: ("name", "position", "education", "is_founder", "note"),
+    TechSMERegistration: ("year", "registration_no", "registered_on"),
+    HTECertificate: ("certificate_no", "issued_on", "valid_years"),
+    Honour: ("kind", "level", "year", "certificate_no", "note"),
+    FinancingEvent: ("occurred_on", "round", "amount", "investor", "note"),
+}
+
+
+def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    return dict(data)
+
+
+def _clean_enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("uscc"):
+        data["uscc"] = normalise_uscc(data["uscc"])
+    elif "uscc" in data:
+        data["uscc"] = None  # a team: no code (NULL keeps the uniqueness of real codes)
+    return data
+
+
+def enterprise_create(*, by, data: Mapping[str, Any]) -> Enterprise:
+    """Register a team or company. Its USCC is normalised, checked (GB 32100-2015) and unique."""
+    data = _clean_enterprise_data(_only(data, ENTERPRISE_FIELDS))
+    with transaction.atomic():
+        ensure_allowed_to_add(by, Enterprise)
+        enterprise = Enterprise()
+        save_with_audit(instance=enterprise, by=by, data=data, fields=ENTERPRISE_FIELDS)
+    return enterprise
+
+
+def enterprise_update(*, enterprise: Enterprise, by, data: Mapping[str, Any]) -> Enterprise:
+    data = _clean_enterprise_data(_only(data, ENTERPRISE_FIELDS))
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ensure_allowed(by, "change", enterprise)
+        save_with_audit(instance=enterprise, by=by, data=data, fields=ENTERPRISE_FIELDS)
+    return enterprise
+
+
+def record_create(*, model: type[Model], enterprise: Enterprise, by, data: Mapping[str, Any]) -> Model:
+    """Add a team member, qualification, honour or financing event to an enterprise the actor may change."""
+    fields = RECORD_FIELDS[model]
+    data = _only(data, fields)
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ensure_allowed_to_add(by, model)
+        ensure_allowed(by, "change", enterprise)
+        record = model(enterprise=enterprise)
+        save_with_audit(instance=record, by=by, data=data, fields=("enterprise", *fields))
+    return record
+
+
+def record_update(*, record: Model, by, data: Mapping[str, Any]) -> Model:
+    model = type(record)
+    fields = RECORD_FIELDS[model]
+    data = _only(data, fields)
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=record.enterprise_id)
+        record = model.objects.select_for_update().get(pk=record.pk)
+        ensure_allowed(by, "change", record)
+        save_with_audit(instance=record, by=by, data=data, fields=fields)
+    return record
+
+
+def record_delete(*, record: Model, by) -> None:
+    model = type(record)
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=record.enterprise_id)
+        record = model.objects.select_for_update().get(pk=record.pk)
+        ensure_allowed(by, "delete", record)
+        delete_with_audit(instance=record, by=by, fields=("enterprise", *RECORD_FIELDS[model]))
+
+
+def membership_create(*, enterprise: Enterprise, user, by) -> EnterpriseMembership:
+    """Link an enterprise user to their enterprise. A user acts for one enterprise only."""
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ensure_allowed_to_add(by, EnterpriseMembership)
+        if EnterpriseMembership.objects.filter(user=user).exists():
+            raise ValidationError(_("This user already acts for an enterprise."))
+        membership = EnterpriseMembership(enterprise=enterprise, user=user)
+        save_with_audit(instance=membership, by=by, data={}, fields=("enterprise", "user"))
+    return membership

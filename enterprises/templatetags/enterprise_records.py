@@ -1,0 +1,44 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from enterprises.models import FinancingEvent, Honour, HTECertificate, TeamMember, TechSMERegistration
+from parks.templatetags.humanize_area import amount
+
+register = template.Library()
+
+
+@register.simple_tag
+def record_summary(record) -> str:
+    """One line describing a record under an enterprise, in the user's language."""
+    if isinstance(record, TeamMember):
+        extra = "、".join(str(x) for x in (record.position, record.get_education_display()) if x)
+        founder = _("founder") if record.is_founder else ""
+        return format_html(
+            "<strong>{}</strong> <span class='text-body-secondary small'>{} {}</span>", record.name, extra, founder
+        )
+    if isinstance(record, TechSMERegistration):
+        return format_html("<strong>{}</strong> · {} {}", record.year, _("registration number"), record.registration_no)
+    if isinstance(record, HTECertificate):
+        return format_html(
+            "<strong>{}</strong> · {} {} · {} {}",
+            record.certificate_no,
+            _("issued"),
+            f"{record.issued_on:%Y-%m-%d}",
+            _("expires"),
+            f"{record.expires_on:%Y-%m-%d}" if record.expires_on else "—",
+        )
+    if isinstance(record, Honour):
+        return format_html(
+            "<strong>{}</strong> · {} · {}", record.get_kind_display(), record.get_level_display(), record.year
+        )
+    if isinstance(record, FinancingEvent):
+        return format_html(
+            "<strong>{}</strong> · {} · {} {} · {}",
+            f"{record.occurred_on:%Y-%m-%d}",
+            record.get_round_display(),
+            amount(record.amount),
+            _("10k yuan"),
+            record.investor,
+        )
+    return str(record)

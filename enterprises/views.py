@@ -1,0 +1,237 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView, TemplateView
+
+from accounts.audit import history_of
+from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
+from accounts.roles import can
+from enterprises import selectors, services
+from enterprises.filters import EnterpriseFilter
+from enterprises.forms import EnterpriseForm, record_form
+from enterprises.models import (
+    Enterprise,
+    EnterpriseMembership,
+    FinancingEvent,
+    Honour,
+    HTECertificate,
+    TeamMember,
+    TechSMERegistration,
+)
+
+# URL word -> (model, heading of the add form). The words appear in URLs such as /enterprises/3/hte/add/.
+RECORD_KINDS = {
+    "team": (TeamMember, _("Add team member")),
+    "tech-sme": (TechSMERegistration, _("Record tech-based SME registration")),
+    "hte": (HTECertificate, _("Record high-tech enterprise certificate")),
+    "honours": (Honour, _("Record honour")),
+    "financing": (FinancingEvent, _("Record financing")),
+}
+
+
+class EnterpriseListView(RestrictedListView):
+    """The enterprises the user may see: filter by kind, field, qualification; search by name or code."""
+
+    model = Enterprise
+    template_name = "enterprises/enterprise_list.html"
+    filterset_class = EnterpriseFilter
+    paginate_by = 50
+    ordering_options = {
+        "name": "name",
+        "registered": "registered_on",
+        "financing": "financing_total",
+        "tech_sme": "latest_tech_sme_year",
+        "created": "created_at",
+    }
+    default_ordering = "name"
+
+    def base_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def keeps_own_order(self) -> bool:
+        # A search without an explicit sort keeps the search's order: the closest names first.
+        return bool(self.request.GET.get("q")) and "sort" not in self.request.GET
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_add=can(self.request.user, "add", Enterprise), **kwargs)
+
+
+class MyEnterpriseView(PortalView, RedirectView):
+    """An enterprise user's entry point: their own enterprise's page."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        membership = EnterpriseMembership.objects.filter(user=self.request.user).first()
+        if membership is None:
+            raise Http404(_("Your account is not linked to an enterprise yet."))
+        return reverse("enterprises:enterprise_detail", args=[membership.enterprise_id])
+
+
+class EnterpriseDetailView(PortalView, TemplateView):
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        restricted_object(user, Enterprise, self.kwargs["pk"])
+        enterprise = selectors.enterprise_detail(user=user, pk=self.kwargs["pk"])
+        editable = Enterprise.objects.for_user(user, "change").filter(pk=enterprise.pk).exists()
+        show_history = can(user, "view", "accounts.auditevent")
+        return super().get_context_data(
+            enterprise=enterprise,
+            can_edit=editable,
+            record_kinds=RECORD_KINDS,
+            history=history_of(enterprise)[:10] if show_history else [],
+            can_see_history=show_history,
+            **kwargs,
+        )
+
+
+class EnterpriseFormView(ServiceFormView):
+    template_name = "enterprises/form.html"
+    form_class = EnterpriseForm
+
+    def get_success_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.result.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class EnterpriseCreateView(EnterpriseFormView):
+    title = _("Register enterprise")
+    success_message = _("The enterprise has been registered.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "add", Enterprise):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cancel_url=reverse("enterprises:enterprise_list"), **kwargs)
+
+    def perform(self, data):
+        return services.enterprise_create(by=self.request.user, data=data)
+
+
+class EnterpriseUpdateView(EnterpriseFormView):
+    title = _("Edit enterprise")
+    success_message = _("The enterprise has been saved.")
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return restricted_object(self.request.user, Enterprise, self.kwargs["pk"], "change")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.enterprise}
+
+    def get_context_data(self, **kwargs):
+        cancel = reverse("enterprises:enterprise_detail", args=[self.enterprise.pk])
+        return super().get_context_data(enterprise=self.enterprise, cancel_url=cancel, **kwargs)
+
+    def perform(self, data):
+        return services.enterprise_update(enterprise=self.enterprise, by=self.request.user, data=data)
+
+
+class RecordKindMixin:
+    """Views on one kind of record under an enterprise, chosen by the URL's `kind` word."""
+
+    @cached_property
+    def record_model(self):
+        if self.kwargs["kind"] not in RECORD_KINDS:
+            raise Http404
+        return RECORD_KINDS[self.kwargs["kind"]][0]
+
+    def get_success_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise.pk])
+
+
+class RecordCreateView(RecordKindMixin, ServiceFormView):
+    template_name = "enterprises/form.html"
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        if not can(self.request.user, "add", self.record_model):
+            raise PermissionDenied
+        return restricted_object(self.request.user, Enterprise, self.kwargs["pk"], "change")
+
+    def get_form_class(self):
+        return record_form(self.record_model)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enterprise=self.enterprise,
+            title=RECORD_KINDS[self.kwargs["kind"]][1],
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def perform(self, data):
+        return services.record_create(
+            model=self.record_model, enterprise=self.enterprise, by=self.request.user, data=data
+        )
+
+
+class RecordUpdateView(RecordKindMixin, ServiceFormView):
+    template_name = "enterprises/form.html"
+    success_message = _("Saved.")
+
+    @cached_property
+    def record(self):
+        return restricted_object(
+            self.request.user,
+            self.record_model,
+            self.kwargs["record_pk"],
+            "change",
+            queryset=self.record_model.objects.filter(enterprise_id=self.kwargs["pk"]).select_related("enterprise"),
+        )
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return self.record.enterprise
+
+    def get_form_class(self):
+        return record_form(self.record_model)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.record}
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit %(record)s") % {"record": self.record_model._meta.verbose_name}
+        return super().get_context_data(
+            enterprise=self.enterprise, title=title, cancel_url=self.get_success_url(), **kwargs
+        )
+
+    def perform(self, data):
+        return services.record_update(record=self.record, by=self.request.user, data=data)
+
+
+class RecordDeleteView(RecordKindMixin, PortalView, TemplateView):
+    template_name = "parks/confirm_delete.html"
+
+    @cached_property
+    def record(self):
+        return restricted_object(
+            self.request.user,
+            self.record_model,
+            self.kwargs["record_pk"],
+            "delete",
+            queryset=self.record_model.objects.filter(enterprise_id=self.kwargs["pk"]).select_related("enterprise"),
+        )
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return self.record.enterprise
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.record, cancel_url=self.get_success_url(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.record_delete(record=self.record, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Deleted."))
+        return HttpResponseRedirect(self.get_success_url())
