@@ -96,12 +96,19 @@ class AuditEvent(models.Model):
         model = self.content_type.model_class() if self.content_type_id else None
         rows = []
         for name, values in self.changes.items():
+            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            if old in (None, "", []) and new in (None, "", []):
+                continue  # an empty field of a new object says nothing
             label = name
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(name).verbose_name)
+                    field = model._meta.get_field(name)
                 except FieldDoesNotExist:  # a field that no longer exists keeps its stored name
-                    label = name
-            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+                    field = None
+                if field is not None:
+                    label = str(field.verbose_name)
+                    if getattr(field, "choices", None):  # stored values read as their labels
+                        labels = {str(key): value for key, value in field.flatchoices}
+                        old, new = labels.get(str(old), old), labels.get(str(new), new)
             rows.append((label, old, new))
         return rows

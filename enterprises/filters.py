@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.choices import EnterpriseKind, FounderType, HighTechField
 from enterprises.models import Enterprise
 from enterprises.selectors import search_enterprises
+from parks.filter_fields import FocusFieldFilter
 
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or code"))
     kind = django_filters.ChoiceFilter(choices=EnterpriseKind.choices, label=_("kind"))
-    industry = django_filters.NumberFilter(method="filter_industry", label=_("industry field"))
+    industry = FocusFieldFilter(method="filter_industry", label=_("industry field"))
     high_tech_field = django_filters.ChoiceFilter(choices=HighTechField.choices, label=_("high-tech field"))
     founder_type = django_filters.ChoiceFilter(choices=FounderType.choices, label=_("founder type"))
     hte = django_filters.BooleanFilter(field_name="has_valid_hte", label=_("valid high-tech certificate"))

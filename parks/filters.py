@@ -3,13 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parks.choices import AccreditationLevel, AnchorKind, CarrierKind, Stage, UnitKind
+from parks.filter_fields import FocusFieldFilter
 from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
 
 class CarrierFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=CarrierKind.choices, label=_("kind"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label=_("stage"))
-    focus_field = django_filters.NumberFilter(method="filter_focus_field", label=_("focus field"))
+    focus_field = FocusFieldFilter(method="filter_focus_field", label=_("focus field"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
 
     class Meta:

@@ -13,7 +13,16 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
-from parks.models import Building, Carrier, Unit
+from enterprises.models import (
+    Enterprise,
+    EnterpriseMembership,
+    FinancingEvent,
+    HTECertificate,
+    TeamMember,
+    TechSMERegistration,
+)
+from enterprises.uscc import check_character
+from parks.models import Building, Carrier, FocusField, Unit
 
 DEMO_PASSWORD = "Linzi@Demo2026"
 DEMO_NOTE = "演示数据"
@@ -100,6 +109,51 @@ DEMO_SPACE = {
 }
 
 
+# name, focus field, registered (y, m), founder type, high-tech field, tech-SME years, HTE issued (y, m, d) or None,
+# financing [(y, m, round, 万元, investor)]. All made up; every row is marked is_demo.
+DEMO_ENTERPRISES = [
+    (
+        "淄博齐创新材料科技有限公司",
+        "化工新材料",
+        (2021, 4),
+        "scientist",
+        "new_materials",
+        [2022, 2023, 2024, 2025],
+        (2023, 12, 8),
+        [(2022, 6, "angel", "300", "齐鲁创投（演示）")],
+    ),
+    (
+        "临淄云翔数据服务有限公司",
+        "云计算",
+        (2022, 3),
+        "university_student",
+        "electronic_information",
+        [2023, 2024],
+        None,
+        [(2023, 9, "seed", "80", "淄博天使基金（演示）")],
+    ),
+    (
+        "山东智驾线控科技有限公司",
+        "线控底盘",
+        (2021, 9),
+        "returnee",
+        "advanced_manufacturing",
+        [2022, 2023, 2024, 2025],
+        (2024, 11, 20),
+        [(2022, 3, "angel", "500", "智能制造产业基金（演示）"), (2024, 5, "series_a", "2000", "某创投（演示）")],
+    ),
+    ("齐都生物医药研发有限公司", "生物制药", (2023, 2), "scientist", "biomedicine", [2024, 2025], None, []),
+    ("淄博特种纸新材料有限公司", "特种纸", (2020, 7), "other", "new_materials", [2021, 2022], (2021, 12, 15), []),
+    ("临淄聚氨酯应用技术有限公司", "聚氨酯", (2024, 5), "other", "new_materials", [2025], None, []),
+]
+DEMO_TEAMS = [("智能机器人创业团队", "机器人"), ("中药配方颗粒项目组", "中药")]
+
+
+def demo_uscc(number: int) -> str:
+    body = f"91370305MA{number:07d}"  # a made-up Linzi code: market regulation, enterprise, region 370305
+    return body + check_character(body)
+
+
 class Command(BaseCommand):
     help = "Create demo accounts (one per role) and demo buildings and units. Safe to run again."
 
@@ -114,6 +168,7 @@ class Command(BaseCommand):
             self._space()
             park = Carrier.objects.get(code="big-data")
             park.staff.add(users["park"])
+            self._enterprises(users["enterprise"])
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _name, role in DEMO_USERS:
@@ -152,3 +207,51 @@ class Command(BaseCommand):
                             "note": DEMO_NOTE,
                         },
                     )
+
+    def _enterprises(self, enterprise_user: User) -> None:
+        from datetime import date
+
+        fields = {field.name: field for field in FocusField.objects.exclude(parent=None)}
+        for number, spec in enumerate(DEMO_ENTERPRISES, start=1):
+            name, field, (year, month), founder, hitech, sme_years, hte, financing = spec
+            enterprise, created = Enterprise.objects.get_or_create(
+                uscc=demo_uscc(number),
+                defaults={
+                    "name": name,
+                    "kind": "company",
+                    "registered_on": date(year, month, 1),
+                    "industry_field": fields[field],
+                    "founder_type": founder,
+                    "high_tech_field": hitech,
+                    "legal_representative": "（演示）",
+                    "address": "山东省淄博市临淄区（演示地址）",
+                    "is_demo": True,
+                },
+            )
+            if not created:
+                continue
+            TeamMember.objects.create(enterprise=enterprise, name="创始人（演示）", position="总经理", is_founder=True)
+            for sme_year in sme_years:
+                TechSMERegistration.objects.create(
+                    enterprise=enterprise, year=sme_year, registration_no=f"{sme_year}3703050{number:02d}A"
+                )
+            if hte:
+                HTECertificate.objects.create(
+                    enterprise=enterprise, certificate_no=f"GR{hte[0]}370{number:05d}", issued_on=date(*hte)
+                )
+            for f_year, f_month, round_, amount, investor in financing:
+                FinancingEvent.objects.create(
+                    enterprise=enterprise,
+                    occurred_on=date(f_year, f_month, 15),
+                    round=round_,
+                    amount=Decimal(amount),
+                    investor=investor,
+                )
+        for name, field in DEMO_TEAMS:
+            Enterprise.objects.get_or_create(
+                name=name, kind="team", defaults={"industry_field": fields[field], "is_demo": True}
+            )
+        if not EnterpriseMembership.objects.filter(user=enterprise_user).exists():
+            EnterpriseMembership.objects.create(
+                user=enterprise_user, enterprise=Enterprise.objects.get(uscc=demo_uscc(1))
+            )

@@ -1,0 +1,51 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.management.commands.seed_demo import DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demo_uscc
+from accounts.models import User
+from accounts.roles import GROUP_NAMES
+from enterprises.models import Enterprise, EnterpriseMembership
+from enterprises.uscc import uscc_problem
+from parks.models import Building, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        User.objects.count(),
+        Building.objects.count(),
+        Unit.objects.count(),
+        Enterprise.objects.count(),
+        EnterpriseMembership.objects.count(),
+    )
+
+
+def test_demo_data_gives_one_signed_in_account_per_role_and_is_idempotent(client):
+    call_command("seed_demo", force=True)
+    first = counts()
+    call_command("seed_demo", force=True)
+
+    assert counts() == first
+    for username, _name, role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.groups.filter(name=GROUP_NAMES[role]).exists()
+    response = client.post("/accounts/login/", {"username": "operator", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_demo_enterprises_are_marked_and_have_valid_codes():
+    call_command("seed_demo", force=True)
+
+    assert not Enterprise.objects.filter(is_demo=False).exists()
+    assert all(uscc_problem(demo_uscc(n)) is None for n in range(1, len(DEMO_ENTERPRISES) + 1))
+    assert EnterpriseMembership.objects.get(user__username="enterprise").enterprise.uscc == demo_uscc(1)
+
+
+def test_demo_data_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="operator").exists()
