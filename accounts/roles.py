@@ -89,6 +89,17 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         "change": OPERATING_ROLES,
         "delete": OPERATING_ROLES,
     },
+    # Residencies and space: staff admit and allocate (park staff at their own carriers); the bureau and the
+    # enterprise (its own) read.
+    **{
+        f"incubation.{model}": {
+            "view": ENTERPRISE_READERS,
+            "add": STAFF_ROLES,
+            "change": STAFF_ROLES,
+            "delete": frozenset({Role.ADMIN}),
+        }
+        for model in ("residency", "allocation")
+    },
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
 }
 

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("parks.api.urls")),
     path("", include("enterprises.api.urls")),
+    path("", include("incubation.api.urls")),
 ]

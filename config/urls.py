@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("parks/", include("parks.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("incubation/", include("incubation.urls")),
     path("admin/", admin.site.urls),
 ]
 

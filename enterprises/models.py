@@ -42,13 +42,18 @@ class DatePlusYears(Func):
 
 
 def _scope_enterprises(queryset, user, action: str, path: str):
-    """Who sees which enterprise: the operating company and the bureau all (the bureau only reads), an enterprise
-    user their own. Park staff will see the tenants of their carriers once residencies exist (issue #3, next)."""
+    """Who sees which enterprise: the operating company and the bureau all (the bureau only reads), park staff
+    the enterprises that have (or had) a residency at their carriers, an enterprise user their own."""
     roles = roles_of(user)
     if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
         return queryset
     if Role.ENTERPRISE in roles:
         return queryset.filter(**{f"{path}memberships__user": user})
+    if Role.PARK_STAFF in roles:
+        from incubation.models import Residency
+
+        tenants = Residency.objects.filter(carrier__staff=user).values("enterprise_id")
+        return queryset.filter(**{f"{path}pk__in": tenants})
     return queryset.none()
 
 

@@ -21,6 +21,8 @@ from enterprises.models import (
     TeamMember,
     TechSMERegistration,
 )
+from incubation.models import Residency
+from incubation.selectors import residencies_of
 
 # URL word -> (model, heading of the add form). The words appear in URLs such as /enterprises/3/hte/add/.
 RECORD_KINDS = {
@@ -78,7 +80,14 @@ class EnterpriseDetailView(PortalView, TemplateView):
         enterprise = selectors.enterprise_detail(user=user, pk=self.kwargs["pk"])
         editable = Enterprise.objects.for_user(user, "change").filter(pk=enterprise.pk).exists()
         show_history = can(user, "view", "accounts.auditevent")
+        residencies = list(residencies_of(user=user, enterprise_id=enterprise.pk))
+        manageable = set(
+            Residency.objects.for_user(user, "change").filter(enterprise=enterprise).values_list("pk", flat=True)
+        )
         return super().get_context_data(
+            residencies=residencies,
+            manageable_residencies=manageable,
+            can_admit=can(user, "add", Residency) and not any(r.is_open for r in residencies),
             enterprise=enterprise,
             can_edit=editable,
             record_kinds=RECORD_KINDS,

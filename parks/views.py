@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.audit import history_of
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
-from accounts.roles import can
+from accounts.roles import Role, can, has_role
 from parks import selectors, services
 from parks.filters import CarrierFilter, UnitFilter
 from parks.forms import AccreditationForm, AnchorOrganisationForm, BuildingForm, CarrierForm, FocusFieldForm, UnitForm
@@ -55,6 +55,7 @@ class CarrierDetailView(PortalView, TemplateView):
             stage_areas=selectors.area_by_stage(carrier=carrier),
             can_edit=editable,
             can_record_accreditation=editable and can(user, "add", Accreditation),
+            can_see_occupancy=has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU) or editable,
             can_delete_accreditation=editable and can(user, "delete", Accreditation),
             can_see_history=can(user, "view", "accounts.auditevent"),
             history=history_of(carrier)[:10] if can(user, "view", "accounts.auditevent") else [],

@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from incubation.api import views
+
+router = DefaultRouter()
+router.register("residencies", views.ResidencyViewSet, basename="residency")
+router.register("allocations", views.AllocationViewSet, basename="allocation")
+
+urlpatterns = router.urls

@@ -1,0 +1,29 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from incubation.models import Residency
+from parks.choices import Stage
+from parks.filter_fields import FocusFieldFilter
+from parks.models import Carrier
+
+
+class TenantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("enterprise"))
+    carrier = django_filters.ModelChoiceFilter(queryset=Carrier.objects.order_by("sort_order"), label=_("carrier"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("stage"))
+    industry = FocusFieldFilter(method="filter_industry", label=_("industry field"))
+    min_months = django_filters.NumberFilter(
+        field_name="months_in_residence", lookup_expr="gte", label=_("months in residence, at least")
+    )
+    ending_within_days = django_filters.NumberFilter(method="filter_ending", label=_("planned end within (days)"))
+
+    class Meta:
+        model = Residency
+        fields = ["q", "carrier", "stage", "industry", "min_months", "ending_within_days"]
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(Q(enterprise__industry_field=value) | Q(enterprise__industry_field__parent=value))
+
+    def filter_ending(self, queryset, name, value):
+        return queryset.filter(days_to_planned_end__lte=value, days_to_planned_end__gte=0)

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.mixins import BootstrapFormMixin
+from incubation.choices import ResidencyEndReason
+from parks.choices import Stage
+from parks.models import Carrier, Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ResidencyForm(BootstrapFormMixin, forms.Form):
+    carrier = forms.ModelChoiceField(label=_("carrier"), queryset=Carrier.objects.none())
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    started_on = forms.DateField(label=_("start date"), widget=DATE, initial=timezone.localdate)
+    planned_end_on = forms.DateField(label=_("planned end date"), widget=DATE, required=False)
+    agreement_no = forms.CharField(label=_("agreement number"), max_length=60, required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the carriers this user may admit to (park staff: their own).
+        self.fields["carrier"].queryset = Carrier.objects.for_user(user, "change").order_by("sort_order")
+
+
+class AllocationForm(BootstrapFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
+    start = forms.DateField(label=_("from"), widget=DATE, initial=timezone.localdate)
+    end = forms.DateField(
+        label=_("until (exclusive)"), widget=DATE, required=False,
+        help_text=_("Empty: until the residency's planned end date."),
+    )  # fmt: skip
+
+    def __init__(self, *args, residency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(building__carrier=residency.carrier, stage_zone=residency.stage)
+            .select_related("building")
+            .order_by("building__name", "floor", "code")
+        )
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}"
+
+
+class EndDateForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("end date"), widget=DATE, initial=timezone.localdate)
+
+
+class ExitForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("exit date"), widget=DATE, initial=timezone.localdate)
+    reason = forms.ChoiceField(
+        label=_("reason"),
+        choices=[(r.value, r.label) for r in (ResidencyEndReason.EXITED_VOLUNTARY, ResidencyEndReason.EXITED_REMOVED)],
+    )
+    note = forms.CharField(label=_("explanation"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,152 @@
+"""Residencies (在孵记录: an enterprise's stay at one stage of one carrier) and space allocations (场地分配)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import RestrictedQuerySet
+from accounts.roles import Role, roles_of
+from incubation.choices import ResidencyEndReason
+from parks.choices import Stage
+
+
+def _scope_by_carrier(queryset, user, action: str, carrier_path: str, enterprise_path: str):
+    """The operating company and the bureau (reading) see every carrier's tenants; park staff their carriers';
+    an enterprise user their own enterprise's."""
+    roles = roles_of(user)
+    if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+        return queryset
+    if Role.PARK_STAFF in roles:
+        return queryset.filter(**{f"{carrier_path}staff": user})
+    if Role.ENTERPRISE in roles and action == "view":
+        return queryset.filter(**{f"{enterprise_path}memberships__user": user})
+    return queryset.none()
+
+
+class ResidencyQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> ResidencyQuerySet:
+        return _scope_by_carrier(self, user, action, "carrier__", "enterprise__")
+
+    def current(self) -> ResidencyQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class Residency(models.Model):
+    """An enterprise's stay at one stage of one carrier, from admission until promotion, transfer, graduation or
+    exit. An enterprise has at most one open residency (the database says so)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="residencies"
+    )
+    carrier = models.ForeignKey(
+        "parks.Carrier", verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="residencies"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    started_on = models.DateField(_("start date"))
+    planned_end_on = models.DateField(_("planned end date"), null=True, blank=True)
+    agreement_no = models.CharField(_("agreement number"), max_length=60, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=20, choices=ResidencyEndReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ResidencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("residency")
+        verbose_name_plural = _("residencies")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_on__isnull=True),
+                name="residency_one_open_per_enterprise",
+                violation_error_message=_("This enterprise already has an open residency; end or move it first."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_on__isnull=True) | Q(planned_end_on__gt=models.F("started_on")),
+                name="residency_planned_end_after_start",
+                violation_error_message=_("The planned end date must come after the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="residency_end_not_before_start",
+                violation_error_message=_("The end date cannot come before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="") | Q(ended_on__isnull=False) & ~Q(end_reason=""),
+                name="residency_end_has_reason",
+                violation_error_message=_("An ended residency records why it ended."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["carrier", "stage"], name="residency_carrier_stage_idx"),
+            models.Index(fields=["started_on"], name="residency_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.carrier} · {self.get_stage_display()}"
+
+    def clean(self) -> None:
+        if self.carrier_id and self.stage and self.stage not in self.carrier.stages:
+            raise ValidationError(
+                {
+                    "stage": _("%(carrier)s does not offer this stage; choose one of: %(stages)s.")
+                    % {
+                        "carrier": self.carrier,
+                        "stages": "、".join(str(label) for label in self.carrier.stage_labels()),
+                    }
+                }
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class AllocationQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> AllocationQuerySet:
+        return _scope_by_carrier(self, user, action, "residency__carrier__", "residency__enterprise__")
+
+
+class Allocation(models.Model):
+    """A unit let to a residency for a period [start, end). No unit is let twice for overlapping dates: an
+    exclusion constraint in the database refuses it, whatever writes it."""
+
+    residency = models.ForeignKey(
+        Residency, verbose_name=_("residency"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    unit = models.ForeignKey("parks.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations")
+    period = DateRangeField(_("period"))
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("space allocation")
+        verbose_name_plural = _("space allocations")
+        ordering = ["unit_id", "period"]
+        constraints = [
+            ExclusionConstraint(
+                name="allocation_no_overlap",
+                expressions=[("unit", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                violation_error_message=_("This unit is already let for part of these dates."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False) & Q(period__lower_inf=False),
+                name="allocation_period_has_a_start",
+                violation_error_message=_("An allocation needs a start date before its end date."),
+            ),
+        ]
+        indexes = [models.Index(Lower("period"), Upper("period"), name="allocation_period_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.unit} · {self.period.lower:%Y-%m-%d}–{self.period.upper:%Y-%m-%d}"
+            if self.period.upper
+            else f"{self.unit} · {self.period.lower:%Y-%m-%d}–"
+        )

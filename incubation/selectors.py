@@ -1,0 +1,113 @@
+"""Reads of tenants and space, each in a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.postgres.fields.ranges import DateRange
+from django.db.models import (
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from incubation.models import Allocation, Residency
+from parks.models import Building, Unit
+
+_AREA = DecimalField(max_digits=14, decimal_places=2)
+
+
+class MonthsBetween(Func):
+    """Whole months from the first date to the second (PostgreSQL age())."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start_sql, start_params = compiler.compile(self.source_expressions[0])
+        end_sql, end_params = compiler.compile(self.source_expressions[1])
+        age = f"age({end_sql}, {start_sql})"
+        return (
+            f"(EXTRACT(YEAR FROM {age}) * 12 + EXTRACT(MONTH FROM {age}))::integer",
+            (*end_params, *start_params, *end_params, *start_params),
+        )
+
+
+class DaysBetween(Func):
+    """Days from the first date to the second (in PostgreSQL, date - date is an integer)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start_sql, start_params = compiler.compile(self.source_expressions[0])
+        end_sql, end_params = compiler.compile(self.source_expressions[1])
+        return f"({end_sql} - {start_sql})", (*end_params, *start_params)
+
+
+def tenant_roster(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
+    """The open residencies `user` may see: enterprise, carrier, stage, months in residence, area let today."""
+    today = today or timezone.localdate()
+    let_today = Allocation.objects.filter(residency=OuterRef("pk"), period__contains=today)
+    area = let_today.order_by().annotate(_g=Value(1)).values("_g").annotate(total=Sum("unit__area_m2")).values("total")
+    return (
+        Residency.objects.for_user(user)
+        .current()
+        .select_related("enterprise", "enterprise__industry_field", "carrier")
+        .annotate(
+            months_in_residence=MonthsBetween(F("started_on"), Value(today)),
+            days_to_planned_end=DaysBetween(Value(today), F("planned_end_on")),
+            area_let=Coalesce(Subquery(area, output_field=_AREA), Value(0), output_field=_AREA),
+        )
+    )
+
+
+def residencies_of(*, user, enterprise_id: int) -> QuerySet[Residency]:
+    """An enterprise's residencies, newest first, with their allocations and units."""
+    return (
+        Residency.objects.for_user(user)
+        .filter(enterprise_id=enterprise_id)
+        .select_related("carrier")
+        .prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.select_related("unit__building").order_by("period"))
+        )
+        .order_by("-started_on", "-id")
+    )
+
+
+def building_occupancy(*, building: Building, today: datetime.date | None = None) -> list[dict]:
+    """Each unit of a building with who occupies it today and until when, and its next letting (free between)."""
+    today = today or timezone.localdate()
+    units = list(building.units.order_by("floor", "code", "id"))
+    allocations = (
+        Allocation.objects.filter(unit__building=building, period__overlap=DateRange(today, None))
+        .select_related("residency__enterprise")
+        .order_by("unit_id", "period")
+    )
+    by_unit: dict[int, list[Allocation]] = {}
+    for allocation in allocations:
+        by_unit.setdefault(allocation.unit_id, []).append(allocation)
+    rows = []
+    for unit in units:
+        lettings = by_unit.get(unit.pk, [])
+        current = next((a for a in lettings if today in a.period), None)
+        upcoming = [a for a in lettings if a.period.lower > today]
+        rows.append({"unit": unit, "current": current, "upcoming": upcoming})
+    return rows
+
+
+def occupancy_totals(*, units: QuerySet[Unit], today: datetime.date | None = None) -> dict:
+    """Area of the given units and the part let today (for the occupancy rate)."""
+    today = today or timezone.localdate()
+    total = units.aggregate(area=Coalesce(Sum("area_m2"), Value(0), output_field=_AREA))["area"]
+    let = units.filter(allocations__period__contains=today).aggregate(
+        area=Coalesce(Sum("area_m2"), Value(0), output_field=_AREA)
+    )["area"]
+    return {"area": total, "let": let, "rate": (let / total * 100) if total else None}

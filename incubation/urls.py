@@ -1,0 +1,14 @@
+from django.urls import path
+
+from incubation import views
+
+app_name = "incubation"
+
+urlpatterns = [
+    path("tenants/", views.TenantRosterView.as_view(), name="tenant_roster"),
+    path("enterprises/<int:pk>/residencies/add/", views.ResidencyCreateView.as_view(), name="residency_create"),
+    path("residencies/<int:pk>/allocate/", views.AllocationCreateView.as_view(), name="allocation_create"),
+    path("residencies/<int:pk>/exit/", views.ResidencyExitView.as_view(), name="residency_exit"),
+    path("allocations/<int:pk>/end/", views.AllocationEndView.as_view(), name="allocation_end"),
+    path("buildings/<int:pk>/occupancy/", views.BuildingOccupancyView.as_view(), name="building_occupancy"),
+]

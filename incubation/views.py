@@ -1,0 +1,159 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
+from accounts.roles import Role, can, has_role
+from enterprises.models import Enterprise
+from incubation import selectors, services
+from incubation.filters import TenantFilter
+from incubation.forms import AllocationForm, EndDateForm, ExitForm, ResidencyForm
+from incubation.models import Allocation, Residency
+from parks.models import Building
+
+
+class TenantRosterView(RestrictedListView):
+    """Every tenant in residence now, per carrier and stage: the operating company's daily list."""
+
+    model = Residency
+    template_name = "incubation/tenant_roster.html"
+    filterset_class = TenantFilter
+    paginate_by = 50
+    ordering_options = {
+        "enterprise": "enterprise__name",
+        "carrier": "carrier__sort_order",
+        "stage": "stage",
+        "started": "started_on",
+        "months": "months_in_residence",
+        "planned_end": "planned_end_on",
+        "area": "area_let",
+    }
+    default_ordering = "enterprise"
+
+    def base_queryset(self):
+        return selectors.tenant_roster(user=self.request.user)
+
+
+class EnterpriseActionView(ServiceFormView):
+    """A form about one enterprise's residency; back to the enterprise's page afterwards."""
+
+    template_name = "enterprises/form.html"
+
+    def get_success_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise.pk]) + "#residencies"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enterprise=self.enterprise, title=self.title, cancel_url=self.get_success_url(), **kwargs
+        )
+
+
+class ResidencyCreateView(EnterpriseActionView):
+    form_class = ResidencyForm
+    title = _("Register residency")
+    success_message = _("The residency has been registered.")
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        if not can(self.request.user, "add", Residency):
+            raise PermissionDenied
+        return restricted_object(self.request.user, Enterprise, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        return services.residency_open(enterprise=self.enterprise, by=self.request.user, **data)
+
+
+class ResidencyActionView(EnterpriseActionView):
+    @cached_property
+    def residency(self) -> Residency:
+        return restricted_object(
+            self.request.user,
+            Residency,
+            self.kwargs["pk"],
+            "change",
+            queryset=Residency.objects.select_related("enterprise", "carrier"),
+        )
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return self.residency.enterprise
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(residency=self.residency, **kwargs)
+
+
+class AllocationCreateView(ResidencyActionView):
+    form_class = AllocationForm
+    title = _("Allocate space")
+    success_message = _("The unit has been allocated.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "residency": self.residency}
+
+    def perform(self, data):
+        return services.allocation_create(residency=self.residency, by=self.request.user, **data)
+
+
+class ResidencyExitView(ResidencyActionView):
+    form_class = ExitForm
+    title = _("Record exit")
+    success_message = _("The exit has been recorded; its space is free from the exit date.")
+
+    def perform(self, data):
+        return services.residency_end(residency=self.residency, by=self.request.user, **data)
+
+
+class AllocationEndView(EnterpriseActionView):
+    form_class = EndDateForm
+    title = _("End allocation")
+    success_message = _("The allocation has been ended.")
+
+    @cached_property
+    def allocation(self) -> Allocation:
+        allocation = restricted_object(
+            self.request.user,
+            Allocation,
+            self.kwargs["pk"],
+            "view",
+            queryset=Allocation.objects.select_related("residency__enterprise", "unit__building"),
+        )
+        if not Residency.objects.for_user(self.request.user, "change").filter(pk=allocation.residency_id).exists():
+            raise PermissionDenied
+        return allocation
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return self.allocation.residency.enterprise
+
+    def perform(self, data):
+        return services.allocation_end(allocation=self.allocation, by=self.request.user, **data)
+
+
+class BuildingOccupancyView(PortalView, TemplateView):
+    """Each unit of a building: who is in it now and until when, and when it is next let."""
+
+    template_name = "incubation/building_occupancy.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        # Who lets which unit is the operating company's business: the bureau reads it, park staff for their own
+        # carriers' buildings; enterprises and experts do not see other tenants.
+        if has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+            buildings = Building.objects.all()
+        elif has_role(user, Role.PARK_STAFF):
+            buildings = Building.objects.for_user(user, "change")
+        else:
+            raise PermissionDenied
+        building = get_object_or_404(buildings.select_related("carrier"), pk=self.kwargs["pk"])
+        return super().get_context_data(
+            building=building,
+            rows=selectors.building_occupancy(building=building),
+            totals=selectors.occupancy_totals(units=building.units.all()),
+            **kwargs,
+        )
