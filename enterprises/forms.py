@@ -18,6 +18,8 @@ class IndustryFieldChoice(forms.ModelChoiceField):
 
 
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
+    # Longer than 18: people paste codes with spaces or hyphens; clean_uscc normalises, the model checks.
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=40, required=False)
     industry_field = IndustryFieldChoice(
         label=_("industry field"),
         queryset=FocusField.objects.select_related("parent").order_by("parent__sort_order", "sort_order", "id"),

@@ -25,7 +25,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["is_demo", "created_at", "updated_at"]
         # The USCC's uniqueness and check character are validated by the model (with a message that says why).
-        extra_kwargs = {"uscc": {"validators": []}}
+        # (max_length 40: a code pasted with spaces or hyphens is normalised by the service.)
+        extra_kwargs = {"uscc": {"validators": [], "max_length": 40}}
 
 
 def record_serializer(model):

@@ -31,6 +31,8 @@ class EnterpriseViewSet(RestrictedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.request.query_params.get("q") and "ordering" not in self.request.query_params:
+            self.ordering = None  # a search keeps its own order: the closest names first
         action = {"update": "change", "partial_update": "change"}.get(self.action, "view")
         return selectors.enterprise_list(user=self.request.user, action=action)
 
