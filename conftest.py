@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: one user per role, and the reference structure from migrations."""
+"""Fixtures shared by every app's tests: one user per role, a client signed in as one, and the reference structure
+from migrations."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -24,7 +25,10 @@ def ensure_reference_data() -> None:
     from parks.models import Carrier
 
     if not Carrier.objects.exists():
+        from incubation.migrations._rule_sets_2018 import load_rule_sets
+
         load_reference_structure(apps)
+        load_rule_sets(apps)
         sync_role_groups()
 
 
@@ -80,3 +84,15 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def visit(client, users):
+    """visit(role) -> a test client signed in with that role (anonymous for None); for the permission matrices."""
+
+    def as_role(role: Role | None):
+        if role is not None:
+            client.force_login(users[role])
+        return client
+
+    return as_role

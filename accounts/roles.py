@@ -98,8 +98,10 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
             "change": STAFF_ROLES,
             "delete": frozenset({Role.ADMIN}),
         }
-        for model in ("residency", "allocation")
+        for model in ("residency", "allocation", "transition")
     },
+    # Rule sets are public within the portal; the operating company adds versions (old ones never change).
+    "incubation.ruleset": {"view": ALL_ROLES, "add": OPERATING_ROLES},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
 }
 

@@ -10,3 +10,40 @@ class ResidencyEndReason(models.TextChoices):
     GRADUATED = "graduated", _("Graduated")
     EXITED_VOLUNTARY = "exited_voluntary", _("Left voluntarily")
     EXITED_REMOVED = "exited_removed", _("Removed")
+
+
+class RuleSetKind(models.TextChoices):
+    """What a rule set decides. Each kind has its versions; the one in force on a date is the latest effective."""
+
+    SEEDBED_ADMISSION = "seedbed_admission", _("Admission to a seedbed")
+    INCUBATOR_ADMISSION = "incubator_admission", _("Admission to an incubator")
+    ACCELERATOR_ADMISSION = "accelerator_admission", _("Admission to an accelerator")
+    INDUSTRIAL_PARK_ADMISSION = "industrial_park_admission", _("Admission to an industrial park")
+    GRADUATION = "graduation", _("Graduation")
+
+
+class Combination(models.TextChoices):
+    ALL = "all", _("all criteria must be met")
+    ANY = "any", _("any one criterion suffices")
+
+
+class TransitionKind(models.TextChoices):
+    PROMOTE = "promote", _("Promotion")
+    TRANSFER = "transfer", _("Transfer")
+    GRADUATE = "graduate", _("Graduation")
+    EXIT = "exit", _("Exit")
+
+
+class CriterionStatus(models.TextChoices):
+    MET = "met", _("met")
+    UNMET = "unmet", _("not met")
+    UNKNOWN = "unknown", _("unknown")
+
+
+# The stage a residency is admitted to -> the rule set that decides it.
+ADMISSION_RULES = {
+    "seedbed": RuleSetKind.SEEDBED_ADMISSION,
+    "incubator": RuleSetKind.INCUBATOR_ADMISSION,
+    "accelerator": RuleSetKind.ACCELERATOR_ADMISSION,
+    "industrial_park": RuleSetKind.INDUSTRIAL_PARK_ADMISSION,
+}

@@ -53,3 +53,51 @@ class ExitForm(BootstrapFormMixin, forms.Form):
         choices=[(r.value, r.label) for r in (ResidencyEndReason.EXITED_VOLUNTARY, ResidencyEndReason.EXITED_REMOVED)],
     )
     note = forms.CharField(label=_("explanation"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PromoteForm(BootstrapFormMixin, forms.Form):
+    to_stage = forms.ChoiceField(label=_("to stage"))
+    to_carrier = forms.ModelChoiceField(
+        label=_("at carrier"), queryset=Carrier.objects.none(), required=False,
+        help_text=_("Empty: the same carrier, if it offers the stage."),
+    )  # fmt: skip
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    planned_end_on = forms.DateField(label=_("planned end date"), widget=DATE, required=False)
+    override_reason = forms.CharField(
+        label=_("reason for overriding unmet criteria"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when a criterion below is not met or unknown: say why the move is right all the same."),
+    )  # fmt: skip
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, residency, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from incubation.services import PIPELINE
+
+        later = PIPELINE[PIPELINE.index(residency.stage) + 1 :]
+        self.fields["to_stage"].choices = [(stage, Stage(stage).label) for stage in later]
+        self.fields["to_carrier"].queryset = Carrier.objects.for_user(user, "change").order_by("sort_order")
+
+
+class TransferForm(BootstrapFormMixin, forms.Form):
+    to_carrier = forms.ModelChoiceField(label=_("to carrier"), queryset=Carrier.objects.none())
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    planned_end_on = forms.DateField(label=_("planned end date"), widget=DATE, required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, residency, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_carrier"].queryset = (
+            Carrier.objects.for_user(user, "change")
+            .filter(stages__contains=[residency.stage])
+            .exclude(pk=residency.carrier_id)
+            .order_by("sort_order")
+        )
+
+
+class GraduateForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("graduation date"), widget=DATE, initial=timezone.localdate)
+    override_reason = PromoteForm.base_fields["override_reason"]
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, residency, user, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, roles_of
-from incubation.choices import ResidencyEndReason
+from incubation.choices import Combination, ResidencyEndReason, RuleSetKind, TransitionKind
 from parks.choices import Stage
 
 
@@ -150,3 +151,77 @@ class Allocation(models.Model):
             if self.period.upper
             else f"{self.unit} · {self.period.lower:%Y-%m-%d}–"
         )
+
+
+class RuleSet(models.Model):
+    """A versioned, dated set of criteria (admission to a stage, graduation), kept as data because policy changes
+    (DOMAIN.md §3). `criteria` is a list of {"code": ..., "params": {...}}; incubation.rules evaluates each code.
+    A new version takes effect on its date; old versions stay, so past decisions can be explained."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=RuleSetKind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    combination = models.CharField(_("combination"), max_length=5, choices=Combination.choices)
+    criteria = models.JSONField(_("criteria"), default=list)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The policy document it follows."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["kind", "-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="ruleset_unique_version"),
+            models.UniqueConstraint(
+                fields=["kind", "effective_from"],
+                name="ruleset_one_per_day",
+                violation_error_message=_("Another version of this rule set takes effect on the same day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} ({self.effective_from:%Y-%m-%d})"
+
+
+class TransitionQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> TransitionQuerySet:
+        return _scope_by_carrier(self, user, action, "from_residency__carrier__", "enterprise__")
+
+
+class Transition(models.Model):
+    """A move in the pipeline (阶段变更): promotion, transfer, graduation or exit, with the criteria as evaluated
+    then and, when staff overrode an unmet criterion, their written reason."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=TransitionKind.choices)
+    occurred_on = models.DateField(_("date"))
+    from_residency = models.ForeignKey(
+        Residency, verbose_name=_("from"), on_delete=models.PROTECT, related_name="transitions_out"
+    )
+    to_residency = models.ForeignKey(
+        Residency, verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="transitions_in"
+    )
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("rule set"), null=True, blank=True, on_delete=models.PROTECT)
+    criteria = models.JSONField(_("criteria as evaluated"), default=list)
+    override_reason = models.TextField(_("reason for overriding unmet criteria"), blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = TransitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()} · {self.occurred_on:%Y-%m-%d}"

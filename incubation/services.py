@@ -14,8 +14,9 @@ from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import record, save_with_audit
 from accounts.models import AuditAction
 from enterprises.models import Enterprise
-from incubation.choices import ResidencyEndReason
-from incubation.models import Allocation, Residency
+from incubation import rules
+from incubation.choices import ADMISSION_RULES, ResidencyEndReason, RuleSetKind, TransitionKind
+from incubation.models import Allocation, Residency, Transition
 from parks.models import Carrier, Unit
 
 RESIDENCY_FIELDS = ("enterprise", "carrier", "stage", "started_on", "planned_end_on", "agreement_no", "note")
@@ -159,3 +160,134 @@ def _occupied_message(clash: Allocation) -> str:
         "enterprise": clash.residency.enterprise,
         "period": _period_text(clash.period),
     }
+
+
+# --- Pipeline moves ----------------------------------------------------------------------------------------------
+
+PIPELINE = ["seedbed", "incubator", "accelerator", "industrial_park"]
+
+
+def _judge(evaluation: rules.Evaluation, override_reason: str) -> None:
+    """Refuse a move whose criteria are not met, unless staff wrote why they override them."""
+    if evaluation.satisfied or override_reason.strip():
+        return
+    unmet = "；".join(f"{result.label}（{result.detail}）" for result in evaluation.shortfalls)
+    raise ValidationError(
+        {
+            "override_reason": _("These criteria are not met: %(criteria)s. To proceed anyway, write why.")
+            % {"criteria": unmet}
+        }
+    )
+
+
+def _move(
+    *,
+    kind: str,
+    residency: Residency,
+    on: datetime.date,
+    by,
+    evaluation: rules.Evaluation,
+    override_reason: str,
+    end_reason: str,
+    to_carrier: Carrier | None = None,
+    to_stage: str | None = None,
+    planned_end_on: datetime.date | None = None,
+    note: str = "",
+) -> Transition:
+    """Close `residency` (and its allocations) on `on`, open the next one when there is one, and record the
+    transition with its criteria, all in one transaction."""
+    _judge(evaluation, override_reason)
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=residency.enterprise_id)
+        residency = Residency.objects.select_for_update().select_related("carrier").get(pk=residency.pk)
+        ensure_allowed(by, "change", residency)
+        if not residency.is_open:
+            raise ValidationError(_("This residency has ended already."))
+        if on <= residency.started_on:
+            raise ValidationError({"on": _("The date must come after the residency's start (%(date)s).")
+                                   % {"date": f"{residency.started_on:%Y-%m-%d}"}})  # fmt: skip
+        if to_carrier is not None:
+            ensure_allowed(by, "change", to_carrier)
+        residency_end(residency=residency, on=on, reason=end_reason, by=by, note=note)
+        following = None
+        if to_stage is not None:
+            following = residency_open(
+                enterprise=residency.enterprise, carrier=to_carrier or residency.carrier, stage=to_stage,
+                started_on=on, planned_end_on=planned_end_on, by=by, note=note,
+            )  # fmt: skip
+        transition = Transition.objects.create(
+            enterprise=residency.enterprise, kind=kind, occurred_on=on, from_residency=residency,
+            to_residency=following, rule_set=evaluation.rule_set,
+            criteria=[result.as_dict() for result in evaluation.results], override_reason=override_reason.strip(),
+            note=note, by=by,
+        )  # fmt: skip
+        changes = {"kind": [None, kind], "from": [None, str(residency)], "to": [None, str(following or "")]}
+        if override_reason.strip():
+            changes["override_reason"] = [None, override_reason.strip()]
+        record(actor=by, action=AuditAction.CREATE, obj=transition, changes=changes)
+    return transition
+
+
+def move_preview(
+    *, kind: str, residency: Residency, on: datetime.date, to_stage: str | None = None
+) -> rules.Evaluation:
+    """The criteria a move would be judged by, evaluated now (for the form that asks staff to confirm it)."""
+    if kind == TransitionKind.GRADUATE:
+        return rules.evaluate(RuleSetKind.GRADUATION, residency.enterprise, on)
+    if kind == TransitionKind.PROMOTE:
+        return rules.evaluate(ADMISSION_RULES[to_stage], residency.enterprise, on)
+    return rules.Evaluation(rule_set=None, results=[])
+
+
+def promote(
+    *, residency: Residency, to_stage: str, on: datetime.date, by, to_carrier: Carrier | None = None,
+    planned_end_on: datetime.date | None = None, override_reason: str = "", note: str = "",
+) -> Transition:  # fmt: skip
+    """Move a tenant to a later stage (seedbed → incubator → accelerator → industrial park), at the same carrier
+    or another that offers it, judged by the target stage's admission rules."""
+    if to_stage not in PIPELINE or PIPELINE.index(to_stage) <= PIPELINE.index(residency.stage):
+        raise ValidationError(
+            {"to_stage": _("Choose a later stage than %(stage)s.") % {"stage": residency.get_stage_display()}}
+        )
+    evaluation = move_preview(kind=TransitionKind.PROMOTE, residency=residency, on=on, to_stage=to_stage)
+    return _move(
+        kind=TransitionKind.PROMOTE, residency=residency, on=on, by=by, evaluation=evaluation,
+        override_reason=override_reason, end_reason=ResidencyEndReason.PROMOTED, to_carrier=to_carrier,
+        to_stage=to_stage, planned_end_on=planned_end_on, note=note,
+    )  # fmt: skip
+
+
+def transfer(
+    *, residency: Residency, to_carrier: Carrier, on: datetime.date, by,
+    planned_end_on: datetime.date | None = None, note: str = "",
+) -> Transition:  # fmt: skip
+    """Move a tenant to the same stage at another carrier."""
+    if to_carrier.pk == residency.carrier_id:
+        raise ValidationError({"to_carrier": _("Choose another carrier.")})
+    return _move(
+        kind=TransitionKind.TRANSFER, residency=residency, on=on, by=by,
+        evaluation=rules.Evaluation(rule_set=None, results=[]), override_reason="",
+        end_reason=ResidencyEndReason.TRANSFERRED, to_carrier=to_carrier, to_stage=residency.stage,
+        planned_end_on=planned_end_on or residency.planned_end_on, note=note,
+    )  # fmt: skip
+
+
+def graduate(*, residency: Residency, on: datetime.date, by, override_reason: str = "", note: str = "") -> Transition:
+    """Graduate a tenant when any one graduation criterion is met (or staff override with a written reason)."""
+    evaluation = move_preview(kind=TransitionKind.GRADUATE, residency=residency, on=on)
+    return _move(
+        kind=TransitionKind.GRADUATE, residency=residency, on=on, by=by, evaluation=evaluation,
+        override_reason=override_reason, end_reason=ResidencyEndReason.GRADUATED, note=note,
+    )  # fmt: skip
+
+
+def exit_tenant(*, residency: Residency, on: datetime.date, reason: str, note: str, by) -> Transition:
+    """A tenant leaves (voluntarily or removed, with the reason written down); its space is free from `on`."""
+    if reason not in (ResidencyEndReason.EXITED_VOLUNTARY, ResidencyEndReason.EXITED_REMOVED):
+        raise ValidationError({"reason": _("Choose why the tenant leaves.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Write down why the tenant leaves.")})
+    return _move(
+        kind=TransitionKind.EXIT, residency=residency, on=on, by=by,
+        evaluation=rules.Evaluation(rule_set=None, results=[]), override_reason="", end_reason=reason, note=note,
+    )  # fmt: skip

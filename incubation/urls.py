@@ -9,6 +9,9 @@ urlpatterns = [
     path("enterprises/<int:pk>/residencies/add/", views.ResidencyCreateView.as_view(), name="residency_create"),
     path("residencies/<int:pk>/allocate/", views.AllocationCreateView.as_view(), name="allocation_create"),
     path("residencies/<int:pk>/exit/", views.ResidencyExitView.as_view(), name="residency_exit"),
+    path("residencies/<int:pk>/promote/", views.PromoteView.as_view(), name="residency_promote"),
+    path("residencies/<int:pk>/transfer/", views.TransferView.as_view(), name="residency_transfer"),
+    path("residencies/<int:pk>/graduate/", views.GraduateView.as_view(), name="residency_graduate"),
     path("allocations/<int:pk>/end/", views.AllocationEndView.as_view(), name="allocation_end"),
     path("buildings/<int:pk>/occupancy/", views.BuildingOccupancyView.as_view(), name="building_occupancy"),
 ]

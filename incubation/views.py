@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -10,7 +11,15 @@ from accounts.roles import Role, can, has_role
 from enterprises.models import Enterprise
 from incubation import selectors, services
 from incubation.filters import TenantFilter
-from incubation.forms import AllocationForm, EndDateForm, ExitForm, ResidencyForm
+from incubation.forms import (
+    AllocationForm,
+    EndDateForm,
+    ExitForm,
+    GraduateForm,
+    PromoteForm,
+    ResidencyForm,
+    TransferForm,
+)
 from incubation.models import Allocation, Residency
 from parks.models import Building
 
@@ -106,7 +115,7 @@ class ResidencyExitView(ResidencyActionView):
     success_message = _("The exit has been recorded; its space is free from the exit date.")
 
     def perform(self, data):
-        return services.residency_end(residency=self.residency, by=self.request.user, **data)
+        return services.exit_tenant(residency=self.residency, by=self.request.user, **data)
 
 
 class AllocationEndView(EnterpriseActionView):
@@ -157,3 +166,58 @@ class BuildingOccupancyView(PortalView, TemplateView):
             totals=selectors.occupancy_totals(units=building.units.all()),
             **kwargs,
         )
+
+
+class MoveView(ResidencyActionView):
+    """Promote, transfer or graduate a tenant. The page shows each criterion of the rules in force, met, not met
+    or unknown, evaluated for the date and stage in the form."""
+
+    template_name = "incubation/move_form.html"
+    kind = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "residency": self.residency, "user": self.request.user}
+
+    def preview(self, form):
+        data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+        on = data.get("on") or timezone.localdate()
+        to_stage = data.get("to_stage") or (form.fields["to_stage"].choices[0][0] if "to_stage" in form.fields
+                                             and form.fields["to_stage"].choices else None)  # fmt: skip
+        if self.kind == "promote" and to_stage is None:
+            return None
+        return services.move_preview(kind=self.kind, residency=self.residency, on=on, to_stage=to_stage)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["evaluation"] = self.preview(context["form"])
+        return context
+
+
+class PromoteView(MoveView):
+    form_class = PromoteForm
+    kind = "promote"
+    title = _("Promote to a later stage")
+    success_message = _("The tenant has been promoted.")
+
+    def perform(self, data):
+        return services.promote(residency=self.residency, by=self.request.user, **data)
+
+
+class TransferView(MoveView):
+    form_class = TransferForm
+    kind = "transfer"
+    title = _("Transfer to another carrier")
+    success_message = _("The tenant has been transferred.")
+
+    def perform(self, data):
+        return services.transfer(residency=self.residency, by=self.request.user, **data)
+
+
+class GraduateView(MoveView):
+    form_class = GraduateForm
+    kind = "graduate"
+    title = _("Graduate")
+    success_message = _("The tenant has graduated.")
+
+    def perform(self, data):
+        return services.graduate(residency=self.residency, by=self.request.user, **data)

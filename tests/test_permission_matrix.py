@@ -24,27 +24,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
 from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 from parks.tests.factories import AccreditationFactory, AnchorFactory, BuildingFactory, UnitFactory
+from tests import matrix
+from tests.matrix import DENIED, EVERYONE, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, OTHER, OWN, _row, role_id
 
 pytestmark = pytest.mark.django_db
-
-ANONYMOUS = None
-EVERYONE = [ANONYMOUS, *Role]
-OWN, OTHER = "own", "other"
-
-OK = "ok"
-LOGIN = "sent to sign-in"
-DENIED = "403"
-NOT_FOUND = "404"
-NOT_ALLOWED = "405"
-
-
-def _row(*outcomes: str) -> dict[Role | None, str]:
-    return dict(zip(EVERYONE, outcomes, strict=True))
-
 
 # fmt: off
 #                        anonymous  admin        operator     park staff   bureau  expert  enterprise
@@ -68,10 +54,6 @@ WRITE = {OWN: WRITE_OWN, OTHER: WRITE_OTHER}
 API_CREATE = {OWN: WRITE_OWN, OTHER: CREATE_OTHER}
 API_UNSUPPORTED = {OWN: UNSUPPORTED, OTHER: UNSUPPORTED}
 OPERATING_ANYWHERE = {OWN: OPERATING, OTHER: OPERATING}
-
-
-def role_id(role: Role | None) -> str:
-    return "anonymous" if role is None else role.value
 
 
 # --- The structure every test works on ---------------------------------------------------------------------------
@@ -108,18 +90,6 @@ def sites(users, own_park, other_park) -> dict[str, Site]:
     return {OWN: _site(own_park, "own"), OTHER: _site(other_park, "other")}
 
 
-@pytest.fixture
-def visit(client, users):
-    """visit(role) -> a test client signed in with that role (anonymous for None)."""
-
-    def as_role(role: Role | None):
-        if role is not None:
-            client.force_login(users[role])
-        return client
-
-    return as_role
-
-
 # --- Probes: what a write changes, read fresh from the database ---------------------------------------------------
 
 
@@ -147,25 +117,6 @@ def number_of(related: str, under: str = "carrier") -> Callable[[Site], int]:
     return probe
 
 
-def assert_effect(*, outcome: str, probe: Callable[[Site], Any], site: Site, before: Any, events_before: int, actor):
-    after = probe(site)
-    if outcome == OK:
-        assert after != before, "the write succeeded but the row did not change"
-        new_events = AuditEvent.objects.order_by("-id")[: AuditEvent.objects.count() - events_before]
-        assert [event.actor for event in new_events] == [actor], "a write records exactly one audit event"
-    else:
-        assert after == before, "a refused write changed the row"
-        assert AuditEvent.objects.count() == events_before, "a refused write recorded an audit event"
-
-
-def assert_page(response, outcome: str) -> None:
-    if outcome == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == {OK: 200, DENIED: 403, NOT_FOUND: 404}[outcome]
-
-
 # --- Web pages: reading -----------------------------------------------------------------------------------------
 
 
@@ -191,7 +142,7 @@ SITE_WIDE_PAGES = [
 def test_site_wide_page(visit, sites, url_name, rule, shows, role):
     response = visit(role).get(reverse(url_name))
 
-    assert_page(response, rule[role])
+    matrix.assert_page(response, rule[role])
     if rule[role] == OK:
         page = response.content.decode()
         assert all(text in page for text in shows(sites)), "every signed-in role sees both carriers' rows"
@@ -222,7 +173,7 @@ CARRIER_PAGES = [
 @pytest.mark.parametrize(("url_name", "target", "rules"), CARRIER_PAGES, ids=[page[0] for page in CARRIER_PAGES])
 def test_carrier_page(visit, sites, url_name, target, rules, role, where):
     url = reverse(url_name, args=[getattr(sites[where], target).pk])
-    assert_page(visit(role).get(url), rules[where][role])
+    matrix.assert_page(visit(role).get(url), rules[where][role])
 
 
 # --- Web pages: writing -----------------------------------------------------------------------------------------
@@ -316,16 +267,12 @@ def test_web_write(visit, users, sites, write, role, where):
     site = sites[where]
     outcome = write.rules[where][role]
     client = visit(role)
-    before, events_before = write.probe(site), AuditEvent.objects.count()
+    before, events_before = write.probe(site), matrix.last_event_id()
 
     response = client.post(reverse(write.url_name, args=[getattr(site, write.target).pk]), write.data(site))
 
-    if outcome == OK:
-        assert response.status_code == 302, "a successful form post redirects"
-        assert not response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert_page(response, outcome)
-    assert_effect(
+    matrix.assert_form_post(response, outcome)
+    matrix.assert_effect(
         outcome=outcome,
         probe=write.probe,
         site=site,
@@ -348,14 +295,6 @@ API_RESOURCES = [
 ]
 
 
-def assert_api_refused(response, outcome: str) -> None:
-    if outcome == LOGIN:
-        assert response.status_code in (401, 403)
-    else:
-        expected = {DENIED: 403, NOT_FOUND: 404, NOT_ALLOWED: 405}[outcome]
-        assert response.status_code == expected, response.content.decode()
-
-
 @pytest.mark.parametrize("where", [OWN, OTHER])
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
 @pytest.mark.parametrize(("basename", "target", "filters"), API_RESOURCES, ids=[r[0] for r in API_RESOURCES])
@@ -367,7 +306,7 @@ def test_api_list(visit, sites, basename, target, filters, role, where):
         assert response.status_code == 200
         assert getattr(site, target).pk in [row["id"] for row in response.json()["results"]]
     else:
-        assert_api_refused(response, READ[role])
+        matrix.assert_api_refused(response, READ[role])
 
 
 @pytest.mark.parametrize("where", [OWN, OTHER])
@@ -381,7 +320,7 @@ def test_api_retrieve(visit, sites, basename, target, filters, role, where):
         assert response.status_code == 200
         assert response.json()["id"] == obj.pk
     else:
-        assert_api_refused(response, READ[role])
+        matrix.assert_api_refused(response, READ[role])
 
 
 # --- API: writing -----------------------------------------------------------------------------------------------
@@ -392,31 +331,14 @@ def carrier_json(site: Site) -> dict:
     return {**form, "address": "齐鲁大道 2 号"}
 
 
-@dataclasses.dataclass(frozen=True)
-class ApiWrite:
-    basename: str
-    method: str
-    target: str | None  # the Site attribute whose pk the URL takes; None for the list route (create)
-    payload: Callable[[Site], dict]
-    probe: Callable[[Site], Any]
-    rules: dict[str, dict]
-
-    @property
-    def id(self) -> str:
-        return f"{self.method.upper()} {self.basename}"
-
-    @property
-    def success_status(self) -> int:
-        return {"post": 201, "put": 200, "patch": 200, "delete": 204}[self.method]
-
-
+# Here a matrix.ApiWrite's target is the name of the Site attribute whose pk the URL takes (None: the list route).
 API_WRITES = [
     # carriers: change only; the reference structure is neither created nor deleted through the API
-    ApiWrite("carrier", "put", "carrier", carrier_json, value_of("carrier", "address"), WRITE),
-    ApiWrite(
+    matrix.ApiWrite("carrier", "put", "carrier", carrier_json, value_of("carrier", "address"), WRITE),
+    matrix.ApiWrite(
         "carrier", "patch", "carrier", lambda s: {"contact_name": "王敏"}, value_of("carrier", "contact_name"), WRITE
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "carrier",
         "post",
         None,
@@ -424,9 +346,9 @@ API_WRITES = [
         lambda s: Carrier.objects.count(),
         API_UNSUPPORTED,
     ),
-    ApiWrite("carrier", "delete", "carrier", lambda s: {}, still_exists("carrier"), API_UNSUPPORTED),
+    matrix.ApiWrite("carrier", "delete", "carrier", lambda s: {}, still_exists("carrier"), API_UNSUPPORTED),
     # anchors
-    ApiWrite(
+    matrix.ApiWrite(
         "anchor",
         "post",
         None,
@@ -434,7 +356,7 @@ API_WRITES = [
         number_of("anchors"),
         API_CREATE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "anchor",
         "put",
         "anchor",
@@ -442,10 +364,10 @@ API_WRITES = [
         value_of("anchor", "name"),
         WRITE,
     ),
-    ApiWrite("anchor", "patch", "anchor", lambda s: {"sort_order": 9}, value_of("anchor", "sort_order"), WRITE),
-    ApiWrite("anchor", "delete", "anchor", lambda s: {}, still_exists("anchor"), WRITE),
+    matrix.ApiWrite("anchor", "patch", "anchor", lambda s: {"sort_order": 9}, value_of("anchor", "sort_order"), WRITE),
+    matrix.ApiWrite("anchor", "delete", "anchor", lambda s: {}, still_exists("anchor"), WRITE),
     # accreditations: the operating company's records, for every carrier
-    ApiWrite(
+    matrix.ApiWrite(
         "accreditation",
         "post",
         None,
@@ -453,7 +375,7 @@ API_WRITES = [
         number_of("accreditations"),
         OPERATING_ANYWHERE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "accreditation",
         "put",
         "accreditation",
@@ -461,7 +383,7 @@ API_WRITES = [
         value_of("accreditation", "level"),
         OPERATING_ANYWHERE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "accreditation",
         "patch",
         "accreditation",
@@ -469,11 +391,11 @@ API_WRITES = [
         value_of("accreditation", "note"),
         OPERATING_ANYWHERE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "accreditation", "delete", "accreditation", lambda s: {}, still_exists("accreditation"), OPERATING_ANYWHERE
     ),
     # buildings
-    ApiWrite(
+    matrix.ApiWrite(
         "building",
         "post",
         None,
@@ -481,7 +403,7 @@ API_WRITES = [
         number_of("buildings"),
         API_CREATE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "building",
         "put",
         "building",
@@ -489,10 +411,10 @@ API_WRITES = [
         value_of("building", "name"),
         WRITE,
     ),
-    ApiWrite("building", "patch", "building", lambda s: {"floors": 12}, value_of("building", "floors"), WRITE),
-    ApiWrite("building", "delete", "empty_building", lambda s: {}, still_exists("empty_building"), WRITE),
+    matrix.ApiWrite("building", "patch", "building", lambda s: {"floors": 12}, value_of("building", "floors"), WRITE),
+    matrix.ApiWrite("building", "delete", "empty_building", lambda s: {}, still_exists("empty_building"), WRITE),
     # units
-    ApiWrite(
+    matrix.ApiWrite(
         "unit",
         "post",
         None,
@@ -506,7 +428,7 @@ API_WRITES = [
         number_of("units", under="building"),
         API_CREATE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "unit",
         "put",
         "unit",
@@ -514,8 +436,8 @@ API_WRITES = [
         value_of("unit", "code"),
         WRITE,
     ),
-    ApiWrite("unit", "patch", "unit", lambda s: {"area_m2": "77.00"}, value_of("unit", "area_m2"), WRITE),
-    ApiWrite("unit", "delete", "unit", lambda s: {}, still_exists("unit"), WRITE),
+    matrix.ApiWrite("unit", "patch", "unit", lambda s: {"area_m2": "77.00"}, value_of("unit", "area_m2"), WRITE),
+    matrix.ApiWrite("unit", "delete", "unit", lambda s: {}, still_exists("unit"), WRITE),
 ]
 
 
@@ -526,19 +448,12 @@ def test_api_write(visit, users, sites, write, role, where):
     site = sites[where]
     outcome = write.rules[where][role]
     client = visit(role)
-    if write.target is None:
-        url = reverse(f"{write.basename}-list")
-    else:
-        url = reverse(f"{write.basename}-detail", args=[getattr(site, write.target).pk])
-    before, events_before = write.probe(site), AuditEvent.objects.count()
+    before, events_before = write.probe(site), matrix.last_event_id()
 
-    response = getattr(client, write.method)(url, data=write.payload(site), content_type="application/json")
+    response = getattr(client, write.method)(write.url(site), data=write.payload(site), content_type="application/json")
 
-    if outcome == OK:
-        assert response.status_code == write.success_status, response.content.decode()
-    else:
-        assert_api_refused(response, outcome)
-    assert_effect(
+    matrix.assert_api_write(response, write, outcome)
+    matrix.assert_effect(
         outcome=outcome,
         probe=write.probe,
         site=site,
@@ -562,7 +477,7 @@ def test_api_focus_field_writes_belong_to_the_operating_company(visit, sites, ro
         assert response.status_code == 201, response.content.decode()
         assert FocusField.objects.filter(name="新领域", parent=industry).exists()
     else:
-        assert_api_refused(response, OPERATING[role])
+        matrix.assert_api_refused(response, OPERATING[role])
         assert FocusField.objects.count() == count
 
 
@@ -573,14 +488,14 @@ def test_api_focus_field_writes_belong_to_the_operating_company(visit, sites, ro
     ids=["focus_field_list", "focus_field_create"],
 )
 def test_focus_field_pages(visit, sites, url_name, rules, role):
-    assert_page(visit(role).get(reverse(url_name)), rules[role])
+    matrix.assert_page(visit(role).get(reverse(url_name)), rules[role])
 
 
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
 @pytest.mark.parametrize("url_name", ["parks:focus_field_update", "parks:focus_field_delete"])
 def test_focus_field_object_pages(visit, sites, url_name, role):
     field = FocusField.objects.exclude(parent=None).first()
-    assert_page(visit(role).get(reverse(url_name, args=[field.pk])), OPERATING[role])
+    matrix.assert_page(visit(role).get(reverse(url_name, args=[field.pk])), OPERATING[role])
 
 
 # An update cannot move an object to another carrier: the parent is read-only once created.

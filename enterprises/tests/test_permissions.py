@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
 from enterprises.models import (
     Enterprise,
@@ -48,23 +47,10 @@ from enterprises.tests.factories import (
     enterprise_user,
     valid_uscc,
 )
+from tests import matrix
+from tests.matrix import ANONYMOUS, DENIED, EVERYONE, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, OTHER, OWN, _row, role_id
 
 pytestmark = pytest.mark.django_db
-
-ANONYMOUS = None
-EVERYONE = [ANONYMOUS, *Role]
-OWN, OTHER = "own", "other"
-
-OK = "ok"
-LOGIN = "sent to sign-in"
-DENIED = "403"
-NOT_FOUND = "404"
-NOT_ALLOWED = "405"
-
-
-def _row(*outcomes: str) -> dict[Role | None, str]:
-    return dict(zip(EVERYONE, outcomes, strict=True))
-
 
 # fmt: off
 #                        anonymous  admin        operator     park staff   bureau  expert  enterprise
@@ -100,10 +86,6 @@ LISTS = {
 }
 
 
-def role_id(role: Role | None) -> str:
-    return "anonymous" if role is None else role.value
-
-
 # --- The enterprises every test works on --------------------------------------------------------------------------
 
 # URL word -> model, factory, API basename
@@ -137,18 +119,6 @@ def sites(users) -> dict[str, Site]:
     return {OWN: own, OTHER: other}
 
 
-@pytest.fixture
-def visit(client, users):
-    """visit(role) -> a test client signed in with that role (anonymous for None)."""
-
-    def as_role(role: Role | None):
-        if role is not None:
-            client.force_login(users[role])
-        return client
-
-    return as_role
-
-
 # --- Probes: what a write changes, read fresh from the database ----------------------------------------------------
 
 Probe = Callable[[Site], Any]
@@ -177,37 +147,6 @@ def number_of_enterprises(site: Site) -> int:
     return Enterprise.objects.count()
 
 
-def assert_effect(*, outcome: str, probe: Probe, site: Site, before: Any, events_before: int, actor) -> None:
-    after = probe(site)
-    if outcome == OK:
-        assert after != before, "the write succeeded but the row did not change"
-        new_events = list(AuditEvent.objects.filter(id__gt=events_before))
-        assert [event.actor for event in new_events] == [actor], "a write records exactly one audit event"
-    else:
-        assert after == before, "a refused write changed the row"
-        assert not AuditEvent.objects.filter(id__gt=events_before).exists(), "a refused write recorded an event"
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def assert_page(response, outcome: str) -> None:
-    if outcome == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == {OK: 200, DENIED: 403, NOT_FOUND: 404}[outcome]
-
-
-def assert_api_refused(response, outcome: str) -> None:
-    if outcome == LOGIN:
-        assert response.status_code in (401, 403)
-    else:
-        expected = {DENIED: 403, NOT_FOUND: 404, NOT_ALLOWED: 405}[outcome]
-        assert response.status_code == expected, response.content.decode()
-
-
 # --- Web pages: lists and the enterprise user's entry point --------------------------------------------------------
 
 
@@ -217,7 +156,7 @@ def test_enterprise_list_page(visit, sites, role):
 
     expected = LISTS[role]
     if isinstance(expected, str):
-        assert_page(response, expected)
+        matrix.assert_page(response, expected)
         return
     assert response.status_code == 200
     shown = {enterprise.pk for enterprise in response.context["page_obj"].object_list}
@@ -232,7 +171,7 @@ def test_my_enterprise_sends_an_enterprise_user_to_their_enterprise_and_others_n
     response = visit(role).get(reverse("enterprises:my_enterprise"))
 
     if role is ANONYMOUS:
-        assert_page(response, LOGIN)
+        matrix.assert_page(response, LOGIN)
     elif role is Role.ENTERPRISE:
         assert response.status_code == 302
         assert response["Location"] == reverse("enterprises:enterprise_detail", args=[sites[OWN].enterprise.pk])
@@ -246,7 +185,7 @@ def test_my_enterprise_is_404_for_an_enterprise_user_without_membership(client_f
 
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
 def test_enterprise_register_page(visit, sites, role):
-    assert_page(visit(role).get(reverse("enterprises:enterprise_create")), REGISTER[role])
+    matrix.assert_page(visit(role).get(reverse("enterprises:enterprise_create")), REGISTER[role])
 
 
 # --- Web pages on one enterprise: opening them ---------------------------------------------------------------------
@@ -276,7 +215,7 @@ PAGE_IDS = [
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)
 @pytest.mark.parametrize(("url_name", "rules", "args"), ENTERPRISE_PAGES, ids=PAGE_IDS)
 def test_enterprise_page(visit, sites, url_name, rules, args, role, where):
-    assert_page(visit(role).get(reverse(url_name, args=args(sites[where]))), rules[where][role])
+    matrix.assert_page(visit(role).get(reverse(url_name, args=args(sites[where]))), rules[where][role])
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.OPERATOR, Role.BUREAU, Role.ENTERPRISE], ids=role_id)
@@ -433,16 +372,12 @@ def test_web_write(visit, users, sites, write, role, where):
     site = sites[where]
     outcome = write.rules[where][role]
     client = visit(role)
-    before, events_before = write.probe(site), last_event_id()
+    before, events_before = write.probe(site), matrix.last_event_id()
 
     response = client.post(write.url(site), write.data(site))
 
-    if outcome == OK:
-        assert response.status_code == 302, response.context["form"].errors if response.context else response
-        assert not response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert_page(response, outcome)
-    assert_effect(
+    matrix.assert_form_post(response, outcome)
+    matrix.assert_effect(
         outcome=outcome,
         probe=write.probe,
         site=site,
@@ -472,7 +407,7 @@ def test_api_list(visit, sites, basename, target, rows, role):
 
     expected = LISTS[role]
     if isinstance(expected, str):
-        assert_api_refused(response, expected)
+        matrix.assert_api_refused(response, expected)
         return
     assert response.status_code == 200
     listed = {row["id"] for row in response.json()["results"]}
@@ -491,7 +426,7 @@ def test_api_retrieve(visit, sites, basename, target, rows, role, where):
         assert response.status_code == 200
         assert response.json()["id"] == obj.pk
     else:
-        assert_api_refused(response, outcome)
+        matrix.assert_api_refused(response, outcome)
 
 
 @pytest.mark.parametrize("role", [Role.OPERATOR, Role.BUREAU], ids=role_id)
@@ -540,25 +475,8 @@ RECORD_JSON: dict[str, tuple[dict, dict, str, dict]] = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class ApiWrite:
-    basename: str
-    method: str
-    target: Callable[[Site], Any] | None  # the object whose pk the URL takes; None for the list route (create)
-    payload: Callable[[Site], dict]
-    probe: Probe
-    rules: dict[str, dict]
-
-    @property
-    def id(self) -> str:
-        return f"{self.method.upper()} {self.basename}"
-
-    @property
-    def success_status(self) -> int:
-        return {"post": 201, "put": 200, "patch": 200, "delete": 204}[self.method]
-
-
-def _record_writes(kind: str) -> list[ApiWrite]:
+# Here a matrix.ApiWrite's target is a function of the Site: the object whose pk the URL takes (None: the list route).
+def _record_writes(kind: str) -> list[matrix.ApiWrite]:
     basename = KINDS[kind][2]
     create, replace, replaced, patch = RECORD_JSON[kind]
     (patched, _value), *_ = patch.items()
@@ -567,10 +485,10 @@ def _record_writes(kind: str) -> list[ApiWrite]:
         return site.records[kind]
 
     return [
-        ApiWrite(
+        matrix.ApiWrite(
             basename, "post", None, lambda s: {"enterprise": s.enterprise.pk, **create}, number_of(kind), API_CREATE
         ),
-        ApiWrite(
+        matrix.ApiWrite(
             basename,
             "put",
             record,
@@ -578,13 +496,13 @@ def _record_writes(kind: str) -> list[ApiWrite]:
             record_value(kind, replaced),
             WRITE,
         ),
-        ApiWrite(basename, "patch", record, lambda s: patch, record_value(kind, patched), WRITE),
-        ApiWrite(basename, "delete", record, lambda s: {}, record_value(kind, "pk"), WRITE),
+        matrix.ApiWrite(basename, "patch", record, lambda s: patch, record_value(kind, patched), WRITE),
+        matrix.ApiWrite(basename, "delete", record, lambda s: {}, record_value(kind, "pk"), WRITE),
     ]
 
 
 API_WRITES = [
-    ApiWrite(
+    matrix.ApiWrite(
         "enterprise",
         "post",
         None,
@@ -592,7 +510,7 @@ API_WRITES = [
         number_of_enterprises,
         REGISTER_ANYWHERE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "enterprise",
         "put",
         lambda s: s.enterprise,
@@ -605,7 +523,7 @@ API_WRITES = [
         enterprise_value("name"),
         WRITE,
     ),
-    ApiWrite(
+    matrix.ApiWrite(
         "enterprise",
         "patch",
         lambda s: s.enterprise,
@@ -613,7 +531,9 @@ API_WRITES = [
         enterprise_value("contact_name"),
         WRITE,
     ),
-    ApiWrite("enterprise", "delete", lambda s: s.enterprise, lambda s: {}, enterprise_value("pk"), API_UNSUPPORTED),
+    matrix.ApiWrite(
+        "enterprise", "delete", lambda s: s.enterprise, lambda s: {}, enterprise_value("pk"), API_UNSUPPORTED
+    ),
     *[write for kind in KINDS for write in _record_writes(kind)],
 ]
 
@@ -625,19 +545,12 @@ def test_api_write(visit, users, sites, write, role, where):
     site = sites[where]
     outcome = write.rules[where][role]
     client = visit(role)
-    if write.target is None:
-        url = reverse(f"{write.basename}-list")
-    else:
-        url = reverse(f"{write.basename}-detail", args=[write.target(site).pk])
-    before, events_before = write.probe(site), last_event_id()
+    before, events_before = write.probe(site), matrix.last_event_id()
 
-    response = getattr(client, write.method)(url, data=write.payload(site), content_type="application/json")
+    response = getattr(client, write.method)(write.url(site), data=write.payload(site), content_type="application/json")
 
-    if outcome == OK:
-        assert response.status_code == write.success_status, response.content.decode()
-    else:
-        assert_api_refused(response, outcome)
-    assert_effect(
+    matrix.assert_api_write(response, write, outcome)
+    matrix.assert_effect(
         outcome=outcome,
         probe=write.probe,
         site=site,

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from incubation.choices import ResidencyEndReason
-from incubation.models import Allocation, Residency
+from incubation.models import Allocation, Residency, Transition
 
 
 class ResidencySerializer(serializers.ModelSerializer):
@@ -42,3 +42,34 @@ class ExitSerializer(serializers.Serializer):
         choices=[(r.value, r.label) for r in (ResidencyEndReason.EXITED_VOLUNTARY, ResidencyEndReason.EXITED_REMOVED)]
     )
     note = serializers.CharField(max_length=200)
+
+
+class PromoteSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=["incubator", "accelerator", "industrial_park"])
+    to_carrier = serializers.IntegerField(required=False, allow_null=True)
+    on = serializers.DateField()
+    planned_end_on = serializers.DateField(required=False, allow_null=True)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class TransferSerializer(serializers.Serializer):
+    to_carrier = serializers.IntegerField()
+    on = serializers.DateField()
+    planned_end_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class GraduateSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Transition
+        fields = [
+            "id", "enterprise", "kind", "occurred_on", "from_residency", "to_residency", "rule_set", "criteria",
+            "override_reason", "note", "by", "created_at",
+        ]  # fmt: skip

@@ -5,5 +5,6 @@ from incubation.api import views
 router = DefaultRouter()
 router.register("residencies", views.ResidencyViewSet, basename="residency")
 router.register("allocations", views.AllocationViewSet, basename="allocation")
+router.register("transitions", views.TransitionViewSet, basename="transition")
 
 urlpatterns = router.urls

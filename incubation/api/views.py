@@ -13,10 +13,14 @@ from incubation.api.serializers import (
     AllocationSerializer,
     EndSerializer,
     ExitSerializer,
+    GraduateSerializer,
+    PromoteSerializer,
     ResidencySerializer,
+    TransferSerializer,
+    TransitionSerializer,
 )
-from incubation.models import Allocation, Residency
-from parks.models import Unit
+from incubation.models import Allocation, Residency, Transition
+from parks.models import Carrier, Unit
 
 _ACTIONS = {"list": "view", "retrieve": "view", "create": "add"}
 
@@ -43,8 +47,48 @@ class ResidencyViewSet(
         residency = self.get_object()
         serializer = ExitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        residency = services.residency_end(residency=residency, by=request.user, **serializer.validated_data)
+        services.exit_tenant(residency=residency, by=request.user, **serializer.validated_data)
+        residency.refresh_from_db()
         return Response(ResidencySerializer(residency).data)
+
+    def _move(self, request, serializer_class, service, carrier_field=None):
+        residency = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if carrier_field and data.get(carrier_field) is not None:
+            data[carrier_field] = get_object_or_404(Carrier.objects.all(), pk=data[carrier_field])
+        elif carrier_field:
+            data.pop(carrier_field, None)
+        transition = service(residency=residency, by=request.user, **data)
+        return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PromoteSerializer, responses={201: TransitionSerializer}, summary="Promote to a later stage")
+    @action(detail=True, methods=["post"])
+    def promote(self, request, pk=None):
+        return self._move(request, PromoteSerializer, services.promote, "to_carrier")
+
+    @extend_schema(request=TransferSerializer, responses={201: TransitionSerializer}, summary="Transfer to a carrier")
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        return self._move(request, TransferSerializer, services.transfer, "to_carrier")
+
+    @extend_schema(request=GraduateSerializer, responses={201: TransitionSerializer}, summary="Graduate")
+    @action(detail=True, methods=["post"])
+    def graduate(self, request, pk=None):
+        return self._move(request, GraduateSerializer, services.graduate)
+
+
+class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Pipeline moves with the criteria as evaluated then and any override reason."""
+
+    queryset = Transition.objects.all()
+    serializer_class = TransitionSerializer
+    filterset_fields = ["enterprise", "kind"]
+    ordering = ["-occurred_on", "-id"]
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user, "view")
 
 
 class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -46,5 +48,6 @@ class AccreditationFactory(DjangoModelFactory):
 
     carrier = factory.LazyFunction(lambda: carrier("qizhihui"))
     level = AccreditationLevel.MUNICIPAL
-    awarded_on = factory.Faker("date_between", start_date="-3y", end_date="today")
+    # Distinct dates: (carrier, level, date) is unique, and random dates collide in large batches.
+    awarded_on = factory.Sequence(lambda n: datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
     certificate_no = factory.Sequence(lambda n: f"ZB-{n:05d}")

@@ -1,0 +1,176 @@
+"""Evaluating rule sets: each criterion code names a check on the enterprise's records, its thresholds come from
+the rule set's data. A check answers met, not met, or unknown (the portal lacks the figures: staff judge, and an
+override needs a written reason)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
+from incubation.choices import Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
+from incubation.models import Residency, RuleSet
+
+MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatus.UNKNOWN
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    code: str
+    label: str
+    status: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "label": self.label, "status": self.status, "detail": self.detail}
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    rule_set: RuleSet | None
+    results: list[Result]
+
+    @property
+    def satisfied(self) -> bool:
+        """Whether the rule set is met on the records alone (no rule set in force: nothing to satisfy)."""
+        if self.rule_set is None or not self.results:
+            return True
+        statuses = [result.status for result in self.results]
+        if self.rule_set.combination == Combination.ANY:
+            return MET in statuses
+        return all(status == MET for status in statuses)
+
+    @property
+    def shortfalls(self) -> list[Result]:
+        if self.satisfied:
+            return []
+        return [result for result in self.results if result.status != MET]
+
+
+Check = Callable[[Enterprise, datetime.date, dict], tuple[str, str]]
+CHECKS: dict[str, tuple[object, Check]] = {}
+
+
+def criterion(code: str, label):
+    def register(check: Check) -> Check:
+        CHECKS[code] = (label, check)
+        return check
+
+    return register
+
+
+def _months_since(start: datetime.date, on: datetime.date) -> int:
+    delta = relativedelta(on, start)
+    return delta.years * 12 + delta.months
+
+
+@criterion("registered_within_months", gettext_lazy("Registered for at most %(months)s months"))
+def _registered_within(enterprise, on, params):
+    if enterprise.registered_on is None:
+        return UNMET, _("Not registered as a company yet.")
+    months = _months_since(enterprise.registered_on, on)
+    return (MET if months <= params["months"] else UNMET), _("Registered %(months)s months ago.") % {"months": months}
+
+
+@criterion("team_or_registered_within_months", gettext_lazy("A team, or registered for at most %(months)s months"))
+def _team_or_new(enterprise, on, params):
+    if enterprise.registered_on is None:
+        return MET, _("A team not yet registered.")
+    return _registered_within(enterprise, on, params)
+
+
+@criterion("registered_company", gettext_lazy("A registered company"))
+def _registered_company(enterprise, on, params):
+    if enterprise.uscc:
+        return MET, enterprise.uscc
+    return UNMET, _("Not registered as a company yet.")
+
+
+@criterion("tech_sme_registered", gettext_lazy("Registered as a tech-based SME this year or last"))
+def _tech_sme(enterprise, on, params):
+    years = list(
+        TechSMERegistration.objects.filter(enterprise=enterprise, year__in=[on.year, on.year - 1]).values_list(
+            "year", flat=True
+        )
+    )
+    if years:
+        return MET, _("Registered for %(years)s.") % {"years": "、".join(str(y) for y in sorted(years))}
+    return UNMET, _("No registration for %(this)s or %(last)s.") % {"this": on.year, "last": on.year - 1}
+
+
+@criterion("holds_hte", gettext_lazy("Recognised as a high-tech enterprise"))
+def _holds_hte(enterprise, on, params):
+    certificate = (
+        HTECertificate.objects.filter(enterprise=enterprise, issued_on__lte=on, expires_on__gt=on)
+        .order_by("-issued_on")
+        .first()
+    )
+    if certificate:
+        return MET, _("Certificate %(number)s, valid until %(date)s.") % {
+            "number": certificate.certificate_no, "date": f"{certificate.expires_on:%Y-%m-%d}",
+        }  # fmt: skip
+    return UNMET, _("No valid certificate.")
+
+
+@criterion("financing_over", gettext_lazy("Angel or venture investment over %(amount_wan)s × 10k yuan in total"))
+def _financing_over(enterprise, on, params):
+    total = FinancingEvent.objects.filter(enterprise=enterprise, occurred_on__lte=on).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal(0)
+    status = MET if total > Decimal(str(params["amount_wan"])) else UNMET
+    return status, _("%(total)s × 10k yuan received.") % {"total": total}
+
+
+@criterion(
+    "revenue_over_years", gettext_lazy("Revenue over %(amount_wan)s × 10k yuan over %(years)s consecutive years")
+)
+def _revenue_over(enterprise, on, params):
+    # Annual figures arrive with the enterprises' periodic reports (issue #4); until then staff judge.
+    return UNKNOWN, _("The portal has no revenue figures yet.")
+
+
+@criterion("merged_or_listed", gettext_lazy("Merged, acquired, or listed on a capital market"))
+def _merged_or_listed(enterprise, on, params):
+    return UNKNOWN, _("Not recorded in the portal: staff confirm.")
+
+
+@criterion("incubator_graduate", gettext_lazy("Graduated from an incubator"))
+def _incubator_graduate(enterprise, on, params):
+    graduated = Residency.objects.filter(
+        enterprise=enterprise, stage="incubator", end_reason=ResidencyEndReason.GRADUATED, ended_on__lte=on
+    ).exists()
+    return (
+        (MET, _("Graduated."))
+        if graduated
+        else (UNKNOWN, _("No graduation recorded; a high-growth firm also qualifies."))
+    )
+
+
+def rule_set_in_force(kind: RuleSetKind | str, on: datetime.date) -> RuleSet | None:
+    """The version of a rule set in force on a date: the latest one effective by then."""
+    return RuleSet.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from", "-version").first()
+
+
+def label_of(item: dict) -> str:
+    label, _check = CHECKS[item["code"]]
+    return str(label) % item.get("params", {})
+
+
+def evaluate(kind: RuleSetKind | str, enterprise: Enterprise, on: datetime.date) -> Evaluation:
+    """Each criterion of the rule set in force on `on`, judged on the enterprise's records."""
+    rule_set = rule_set_in_force(kind, on)
+    if rule_set is None:
+        return Evaluation(rule_set=None, results=[])
+    results = []
+    for item in rule_set.criteria:
+        _label, check = CHECKS[item["code"]]
+        status, detail = check(enterprise, on, item.get("params", {}))
+        results.append(Result(code=item["code"], label=label_of(item), status=status, detail=detail))
+    return Evaluation(rule_set=rule_set, results=results)
