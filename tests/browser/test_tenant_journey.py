@@ -57,6 +57,12 @@ def test_staff_admit_a_tenant_and_let_it_a_unit(page, live_server, users, screen
     assert page.get_by_text("A202").first.is_visible()
     screenshot("31-enterprise-with-residency")
 
+    page.click("#residencies >> text=毕业")
+    assert page.locator("#criteria").get_by_text("被认定为高新技术企业").is_visible()
+    page.click("main form button[type=submit]")  # no criterion met and no reason written: refused
+    assert page.locator(".invalid-feedback").first.is_visible()
+    screenshot("31b-graduation-criteria-unmet")
+
     page.goto(f"{live_server.url}/incubation/tenants/")
     assert page.get_by_text("淄博齐创新材料科技有限公司").is_visible()
     screenshot("32-tenant-roster")
