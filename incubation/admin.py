@@ -1,0 +1,53 @@
+"""Residencies, allocations and transitions are written through the portal's services (they keep the pipeline's
+rules); the admin shows them read-only. Rule sets gain new versions here; a version, once in force, never changes."""
+
+from django.contrib import admin
+
+from accounts.admin import AuditedModelAdmin
+from incubation.models import Allocation, Residency, RuleSet, Transition
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Residency)
+class ResidencyAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "carrier", "stage", "started_on", "planned_end_on", "ended_on", "end_reason"]
+    list_filter = ["carrier", "stage", "end_reason"]
+    search_fields = ["enterprise__name", "agreement_no"]
+    list_select_related = ["enterprise", "carrier"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "residency", "period"]
+    list_select_related = ["unit__building", "residency__enterprise", "residency__carrier"]
+    search_fields = ["residency__enterprise__name", "unit__code"]
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "kind", "occurred_on", "by", "override_reason"]
+    list_filter = ["kind"]
+    search_fields = ["enterprise__name"]
+    list_select_related = ["enterprise", "by"]
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(AuditedModelAdmin):
+    list_display = ["kind", "version", "effective_from", "combination", "source"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # versions are immutable: add a new one instead
+
+    def has_delete_permission(self, request, obj=None):
+        return False
