@@ -44,6 +44,16 @@ def test_demo_enterprises_are_marked_and_have_valid_codes():
     assert EnterpriseMembership.objects.get(user__username="enterprise").enterprise.uscc == demo_uscc(1)
 
 
+def test_demo_tenants_are_in_residence_with_space():
+    from incubation.models import Allocation, Residency
+
+    call_command("seed_demo", force=True)
+
+    assert Residency.objects.filter(ended_on__isnull=True).count() == 6
+    assert Allocation.objects.count() >= 4
+    assert {r.stage for r in Residency.objects.all()} >= {"seedbed", "incubator", "accelerator"}
+
+
 def test_demo_data_refuses_to_run_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):

@@ -251,7 +251,47 @@ class Command(BaseCommand):
             Enterprise.objects.get_or_create(
                 name=name, kind="team", defaults={"industry_field": fields[field], "is_demo": True}
             )
+        self._residencies()
         if not EnterpriseMembership.objects.filter(user=enterprise_user).exists():
             EnterpriseMembership.objects.create(
                 user=enterprise_user, enterprise=Enterprise.objects.get(uscc=demo_uscc(1))
             )
+
+    def _residencies(self) -> None:
+        """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
+        from datetime import date
+
+        from django.contrib.postgres.fields.ranges import DateRange
+
+        from incubation.models import Allocation, Residency
+
+        placements = {  # demo enterprise number -> (carrier code, stage, start)
+            1: ("green-chemicals", "incubator", date(2022, 5, 1)),
+            2: ("big-data", "incubator", date(2023, 3, 1)),
+            3: ("qizhihui", "accelerator", date(2024, 9, 1)),
+            4: ("new-medicine", "incubator", date(2023, 6, 1)),
+            6: ("qizhihui", "incubator", date(2024, 7, 1)),
+        }
+        for number, (code, stage, start) in placements.items():
+            enterprise = Enterprise.objects.get(uscc=demo_uscc(number))
+            if Residency.objects.filter(enterprise=enterprise).exists():
+                continue
+            carrier = Carrier.objects.get(code=code)
+            residency = Residency.objects.create(
+                enterprise=enterprise, carrier=carrier, stage=stage, started_on=start,
+                planned_end_on=date(start.year + 4, start.month, 1), agreement_no=f"DEMO-{number:03d}",
+                note=DEMO_NOTE,
+            )  # fmt: skip
+            taken = Allocation.objects.values("unit_id")
+            unit = (
+                Unit.objects.filter(building__carrier=carrier, stage_zone=stage).exclude(pk__in=taken).order_by("pk")
+            ).first()
+            if unit is not None:
+                Allocation.objects.create(residency=residency, unit=unit, period=DateRange(start, None))
+        for name, _field in DEMO_TEAMS[:1]:
+            team = Enterprise.objects.get(name=name, kind="team")
+            if not Residency.objects.filter(enterprise=team).exists():
+                Residency.objects.create(
+                    enterprise=team, carrier=Carrier.objects.get(code="qizhihui"), stage="seedbed",
+                    started_on=date(2025, 9, 1), planned_end_on=date(2026, 9, 1), note=DEMO_NOTE,
+                )  # fmt: skip
