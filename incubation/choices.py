@@ -20,6 +20,7 @@ class RuleSetKind(models.TextChoices):
     ACCELERATOR_ADMISSION = "accelerator_admission", _("Admission to an accelerator")
     INDUSTRIAL_PARK_ADMISSION = "industrial_park_admission", _("Admission to an industrial park")
     GRADUATION = "graduation", _("Graduation")
+    INCUBATION_PERIOD = "incubation_period", _("Incubation period")
 
 
 class Combination(models.TextChoices):

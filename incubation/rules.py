@@ -153,6 +153,26 @@ def _incubator_graduate(enterprise, on, params):
     )
 
 
+@criterion(
+    "max_months", gettext_lazy("Incubation lasts at most %(months)s months (notice %(notice_months)s months before)")
+)
+def _max_months(enterprise, on, params):
+    residency = Residency.objects.filter(enterprise=enterprise, stage="incubator", ended_on__isnull=True).first()
+    if residency is None:
+        return MET, _("Not in an incubator.")
+    months = _months_since(residency.started_on, on)
+    return (MET if months <= params["months"] else UNMET), _("%(months)s months so far.") % {"months": months}
+
+
+def incubation_period(on: datetime.date) -> tuple[int, int] | None:
+    """(limit, notice) in months from the incubation-period rule set in force, or None when there is none."""
+    rule_set = rule_set_in_force(RuleSetKind.INCUBATION_PERIOD, on)
+    for item in rule_set.criteria if rule_set else []:
+        if item["code"] == "max_months":
+            return item["params"]["months"], item["params"].get("notice_months", 6)
+    return None
+
+
 def rule_set_in_force(kind: RuleSetKind | str, on: datetime.date) -> RuleSet | None:
     """The version of a rule set in force on a date: the latest one effective by then."""
     return RuleSet.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from", "-version").first()

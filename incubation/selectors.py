@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.fields.ranges import DateRange
 from django.db.models import (
     DecimalField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -20,6 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from enterprises.models import HTECertificate, TechSMERegistration
+from incubation import rules
 from incubation.models import Allocation, Residency
 from parks.models import Building, Unit
 
@@ -111,3 +115,48 @@ def occupancy_totals(*, units: QuerySet[Unit], today: datetime.date | None = Non
         area=Coalesce(Sum("area_m2"), Value(0), output_field=_AREA)
     )["area"]
     return {"area": total, "let": let, "rate": (let / total * 100) if total else None}
+
+
+def incubation_limit_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
+    """Incubator tenants whose time is within the notice period of the limit (or past it), per the rule set in
+    force: 48 months with six months' notice under the 2018 rules."""
+    today = today or timezone.localdate()
+    period = rules.incubation_period(today)
+    if period is None:
+        return Residency.objects.none()
+    limit, notice = period
+    since = today - relativedelta(months=limit - notice)
+    return (
+        tenant_roster(user=user, today=today)
+        .filter(stage="incubator", started_on__lte=since)
+        .order_by("started_on", "pk")
+    )
+
+
+def hte_expiry_alerts(*, user, today: datetime.date | None = None, within_days: int = 90) -> QuerySet[HTECertificate]:
+    """High-tech certificates of current tenants that expire within `within_days` with no newer certificate."""
+    today = today or timezone.localdate()
+    tenants = Residency.objects.for_user(user).current().values("enterprise_id")
+    newer = HTECertificate.objects.filter(enterprise=OuterRef("enterprise"), issued_on__gt=OuterRef("issued_on"))
+    return (
+        HTECertificate.objects.filter(
+            enterprise_id__in=tenants,
+            expires_on__gt=today,
+            expires_on__lte=today + datetime.timedelta(days=within_days),
+        )
+        .exclude(Exists(newer))
+        .select_related("enterprise")
+        .order_by("expires_on", "pk")
+    )
+
+
+def tech_sme_renewal_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
+    """Current tenants registered as tech-based SMEs last year but not yet this year."""
+    today = today or timezone.localdate()
+    registered = TechSMERegistration.objects.filter(enterprise=OuterRef("enterprise"))
+    return (
+        tenant_roster(user=user, today=today)
+        .filter(Exists(registered.filter(year=today.year - 1)))
+        .exclude(Exists(registered.filter(year=today.year)))
+        .order_by("enterprise__name", "pk")
+    )

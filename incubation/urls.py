@@ -6,6 +6,7 @@ app_name = "incubation"
 
 urlpatterns = [
     path("tenants/", views.TenantRosterView.as_view(), name="tenant_roster"),
+    path("alerts/", views.AlertsView.as_view(), name="alerts"),
     path("enterprises/<int:pk>/residencies/add/", views.ResidencyCreateView.as_view(), name="residency_create"),
     path("residencies/<int:pk>/allocate/", views.AllocationCreateView.as_view(), name="allocation_create"),
     path("residencies/<int:pk>/exit/", views.ResidencyExitView.as_view(), name="residency_exit"),

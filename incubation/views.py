@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import Role, can, has_role
 from enterprises.models import Enterprise
-from incubation import selectors, services
+from incubation import rules, selectors, services
 from incubation.filters import TenantFilter
 from incubation.forms import (
     AllocationForm,
@@ -221,3 +221,25 @@ class GraduateView(MoveView):
 
     def perform(self, data):
         return services.graduate(residency=self.residency, by=self.request.user, **data)
+
+
+class AlertsView(PortalView, TemplateView):
+    """What needs staff's attention: incubation time nearing its limit, high-tech certificates expiring, tech-based
+    SME registrations not renewed this year."""
+
+    template_name = "incubation/alerts.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not can(user, "view", Residency) or has_role(user, Role.ENTERPRISE):
+            raise PermissionDenied
+        today = timezone.localdate()
+        period = rules.incubation_period(today)
+        return super().get_context_data(
+            today=today,
+            period=period,
+            limit_alerts=selectors.incubation_limit_alerts(user=user, today=today)[:200],
+            hte_alerts=selectors.hte_expiry_alerts(user=user, today=today)[:200],
+            sme_alerts=selectors.tech_sme_renewal_alerts(user=user, today=today)[:200],
+            **kwargs,
+        )

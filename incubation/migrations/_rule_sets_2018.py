@@ -31,6 +31,24 @@ RULE_SETS = [
 ]
 
 
+INCUBATION_PERIOD = (
+    "incubation_period",
+    "all",
+    # 48 months in principle (国科发区〔2018〕300号); staff are told six months ahead.
+    [{"code": "max_months", "params": {"months": 48, "notice_months": 6}}],
+)
+
+
+def load_incubation_period(apps, schema_editor=None) -> None:
+    RuleSet = apps.get_model("incubation", "RuleSet")
+    kind, combination, criteria = INCUBATION_PERIOD
+    RuleSet.objects.get_or_create(
+        kind=kind,
+        version=1,
+        defaults={"effective_from": EFFECTIVE, "combination": combination, "criteria": criteria, "source": SOURCE},
+    )
+
+
 def load_rule_sets(apps, schema_editor=None) -> None:
     RuleSet = apps.get_model("incubation", "RuleSet")
     for kind, combination, criteria in RULE_SETS:
@@ -39,3 +57,4 @@ def load_rule_sets(apps, schema_editor=None) -> None:
             version=1,
             defaults={"effective_from": EFFECTIVE, "combination": combination, "criteria": criteria, "source": SOURCE},
         )
+    load_incubation_period(apps)

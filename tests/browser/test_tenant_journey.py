@@ -71,6 +71,10 @@ def test_staff_admit_a_tenant_and_let_it_a_unit(page, live_server, users, screen
     assert page.get_by_text("邻居科技团队").is_visible()
     screenshot("33-building-occupancy")
 
+    page.click("nav >> text=提醒")
+    assert page.locator("#incubation-limit").is_visible()
+    screenshot("35-alerts")
+
 
 def test_park_staff_see_only_their_carriers_tenants(page, live_server, users, own_park, other_park, screenshot):
     operator = users[Role.OPERATOR]

@@ -1,0 +1,80 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from enterprises import services as enterprise_services
+from enterprises.models import HTECertificate, TechSMERegistration
+from incubation import selectors, services
+from incubation.models import RuleSet
+from parks.models import Carrier
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2026, 11, 27)
+
+
+def tenant(operator, name, carrier, started, stage="incubator"):
+    enterprise = enterprise_services.enterprise_create(by=operator, data={"name": name, "kind": "team"})
+    services.residency_open(enterprise=enterprise, carrier=carrier, stage=stage, started_on=started, by=operator)
+    return enterprise
+
+
+def test_incubation_limit_alerts_follow_the_rule_set(users, own_park, other_park):
+    operator = users[Role.OPERATOR]
+    tenant(operator, "入驻43个月", own_park, D(2023, 4, 1))  # 43 months: within six months' notice of 48
+    tenant(operator, "入驻41个月", own_park, D(2023, 6, 1))
+    tenant(operator, "入驻50个月", other_park, D(2022, 9, 1))
+    tenant(operator, "加速器50个月", Carrier.objects.get(kind="core"), D(2022, 9, 1), stage="accelerator")
+
+    names = {r.enterprise.name for r in selectors.incubation_limit_alerts(user=operator, today=TODAY)}
+    assert names == {"入驻43个月", "入驻50个月"}
+
+    park_staff = {
+        r.enterprise.name for r in selectors.incubation_limit_alerts(user=users[Role.PARK_STAFF], today=TODAY)
+    }
+    assert park_staff == {"入驻43个月"}
+
+    # A new version of the rule (60 months, 6 months' notice) takes the 43-month tenant off the list.
+    RuleSet.objects.create(
+        kind="incubation_period", version=2, effective_from=D(2026, 1, 1), combination="all",
+        criteria=[{"code": "max_months", "params": {"months": 60, "notice_months": 6}}],
+    )  # fmt: skip
+    assert not selectors.incubation_limit_alerts(user=operator, today=TODAY).exists()
+
+
+def test_hte_expiry_and_tech_sme_renewal_alerts(users, own_park):
+    operator = users[Role.OPERATOR]
+    expiring = tenant(operator, "证书将到期", own_park, D(2024, 1, 1))
+    renewed = tenant(operator, "证书已换发", own_park, D(2024, 1, 1))
+    HTECertificate.objects.create(enterprise=expiring, certificate_no="GR202337000001", issued_on=D(2023, 12, 20))
+    HTECertificate.objects.create(enterprise=renewed, certificate_no="GR202337000002", issued_on=D(2023, 12, 20))
+    HTECertificate.objects.create(enterprise=renewed, certificate_no="GR202637000003", issued_on=D(2026, 11, 1))
+    TechSMERegistration.objects.create(enterprise=expiring, year=2025, registration_no="2025A1")
+    TechSMERegistration.objects.create(enterprise=renewed, year=2025, registration_no="2025A2")
+    TechSMERegistration.objects.create(enterprise=renewed, year=2026, registration_no="2026A2")
+
+    assert [c.certificate_no for c in selectors.hte_expiry_alerts(user=operator, today=TODAY)] == ["GR202337000001"]
+    assert [r.enterprise for r in selectors.tech_sme_renewal_alerts(user=operator, today=TODAY)] == [expiring]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.OPERATOR, 200), (Role.PARK_STAFF, 200), (Role.BUREAU, 200), (Role.EXPERT, 403), (Role.ENTERPRISE, 403)],
+)
+def test_the_alerts_page(client_for, users, role, status):
+    assert client_for(users[role]).get(reverse("incubation:alerts")).status_code == status
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_the_alerts_page_costs_the_same_whatever_the_number_of_tenants(
+    client_for, users, own_park, size, django_assert_max_num_queries
+):
+    operator = users[Role.OPERATOR]
+    for n in range(size):
+        enterprise = tenant(operator, f"团队{n}", own_park, D(2022, 1, 1))
+        HTECertificate.objects.create(enterprise=enterprise, certificate_no=f"GR{n:010d}", issued_on=D(2023, 12, 20))
+    client = client_for(operator)
+    with django_assert_max_num_queries(11):  # session, user, groups, 2 rule-set look-ups, 3 lists, session save
+        assert client.get(reverse("incubation:alerts")).status_code == 200
