@@ -93,6 +93,7 @@ class ServiceFormView(PortalView, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
+        self.form = form  # for perform(), when it needs more than the cleaned data
         try:
             self.result = self.perform(form.cleaned_data)
         except ValidationError as error:

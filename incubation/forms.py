@@ -101,3 +101,39 @@ class GraduateForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, residency, user, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class RuleSetVersionForm(BootstrapFormMixin, forms.Form):
+    """The thresholds of a rule set's criteria, one number field each, for a new version."""
+
+    effective_from = forms.DateField(label=_("effective from"), widget=DATE)
+    source = forms.CharField(label=_("source"), max_length=200, required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, base, **kwargs):
+        super().__init__(*args, **kwargs)
+        from incubation.rules import label_of
+
+        self.base = base
+        self.fields["source"].initial = base.source
+        for index, item in enumerate(base.criteria):
+            for name, value in item.get("params", {}).items():
+                self.fields[f"param_{index}_{name}"] = forms.IntegerField(
+                    label=f"{label_of(item)} · {PARAM_LABELS.get(name, name)}", initial=value, min_value=0
+                )
+
+    def params(self) -> dict[int, dict]:
+        changed: dict[int, dict] = {}
+        for key, value in self.cleaned_data.items():
+            if key.startswith("param_"):
+                _prefix, index, name = key.split("_", 2)
+                changed.setdefault(int(index), {})[name] = value
+        return changed
+
+
+PARAM_LABELS = {
+    "months": _("months"),
+    "notice_months": _("notice (months)"),
+    "amount_wan": _("amount (10k yuan)"),
+    "years": _("years"),
+}

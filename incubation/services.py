@@ -16,7 +16,7 @@ from accounts.models import AuditAction
 from enterprises.models import Enterprise
 from incubation import rules
 from incubation.choices import ADMISSION_RULES, ResidencyEndReason, RuleSetKind, TransitionKind
-from incubation.models import Allocation, Residency, Transition
+from incubation.models import Allocation, Residency, RuleSet, Transition
 from parks.models import Carrier, Unit
 
 RESIDENCY_FIELDS = ("enterprise", "carrier", "stage", "started_on", "planned_end_on", "agreement_no", "note")
@@ -291,3 +291,36 @@ def exit_tenant(*, residency: Residency, on: datetime.date, reason: str, note: s
         kind=TransitionKind.EXIT, residency=residency, on=on, by=by,
         evaluation=rules.Evaluation(rule_set=None, results=[]), override_reason="", end_reason=reason, note=note,
     )  # fmt: skip
+
+
+# --- Rule sets -------------------------------------------------------------------------------------------------
+
+
+def rule_set_new_version(
+    *, base: RuleSet, effective_from: datetime.date, params: dict[int, dict], by, source: str = "", note: str = ""
+) -> RuleSet:
+    """A new version of `base`'s rule set, with the criteria's thresholds changed as `params` says (criterion index
+    -> {param: value}), effective from a date. Earlier versions stay as they were: past decisions keep their rules."""
+    with transaction.atomic():
+        ensure_allowed_to_add(by, RuleSet)
+        latest = RuleSet.objects.select_for_update().filter(kind=base.kind).order_by("-version").first()
+        criteria = []
+        for index, item in enumerate(base.criteria):
+            changed = {**item.get("params", {}), **params.get(index, {})}
+            for name, value in changed.items():
+                if not isinstance(value, int | float) or value < 0:
+                    raise ValidationError({f"param_{index}_{name}": _("Enter a number of zero or more.")})
+            criteria.append({"code": item["code"], "params": changed})
+        if criteria == base.criteria:
+            raise ValidationError(_("Nothing changed: a new version needs at least one different threshold."))
+        rule_set = RuleSet(
+            kind=base.kind, version=latest.version + 1, effective_from=effective_from, combination=base.combination,
+            criteria=criteria, source=source or base.source, note=note, created_by=by,
+        )  # fmt: skip
+        rule_set.full_clean()
+        rule_set.save()
+        record(
+            actor=by, action=AuditAction.CREATE, obj=rule_set,
+            changes={"criteria": [base.criteria, criteria], "effective_from": [None, f"{effective_from:%Y-%m-%d}"]},
+        )  # fmt: skip
+    return rule_set

@@ -18,9 +18,10 @@ from incubation.forms import (
     GraduateForm,
     PromoteForm,
     ResidencyForm,
+    RuleSetVersionForm,
     TransferForm,
 )
-from incubation.models import Allocation, Residency
+from incubation.models import Allocation, Residency, RuleSet
 from parks.models import Building
 
 
@@ -243,3 +244,51 @@ class AlertsView(PortalView, TemplateView):
             sme_alerts=selectors.tech_sme_renewal_alerts(user=user, today=today)[:200],
             **kwargs,
         )
+
+
+class RuleSetListView(PortalView, TemplateView):
+    """Every rule set, each version with its date and criteria; the operating company adds new versions."""
+
+    template_name = "incubation/rule_sets.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not can(user, "view", RuleSet):
+            raise PermissionDenied
+        today = timezone.localdate()
+        versions = list(RuleSet.objects.select_related("created_by").order_by("kind", "-effective_from", "-version"))
+        in_force = {kind: rules.rule_set_in_force(kind, today) for kind in {v.kind for v in versions}}
+        for version in versions:
+            version.labels = [rules.label_of(item) for item in version.criteria]
+            version.in_force = in_force.get(version.kind) == version
+        return super().get_context_data(versions=versions, can_add=can(user, "add", RuleSet), **kwargs)
+
+
+class RuleSetVersionCreateView(ServiceFormView):
+    template_name = "parks/form.html"
+    form_class = RuleSetVersionForm
+    success_message = _("The new version has been saved; it applies from its date.")
+
+    @cached_property
+    def base(self) -> RuleSet:
+        if not can(self.request.user, "add", RuleSet):
+            raise PermissionDenied
+        return get_object_or_404(RuleSet, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "base": self.base}
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:rule_sets")
+
+    def get_context_data(self, **kwargs):
+        title = _("New version of %(rule_set)s") % {"rule_set": self.base.get_kind_display()}
+        return super().get_context_data(
+            title=title, section_title=_("Rule sets"), cancel_url=self.get_success_url(), **kwargs
+        )
+
+    def perform(self, data):
+        return services.rule_set_new_version(
+            base=self.base, effective_from=data["effective_from"], params=self.form.params(), by=self.request.user,
+            source=data["source"], note=data["note"],
+        )  # fmt: skip
