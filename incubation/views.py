@@ -10,6 +10,7 @@ from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, res
 from accounts.roles import Role, can, has_role
 from enterprises.models import Enterprise
 from incubation import rules, selectors, services
+from incubation.choices import RuleSetKind
 from incubation.filters import TenantFilter
 from incubation.forms import (
     AllocationForm,
@@ -256,7 +257,11 @@ class RuleSetListView(PortalView, TemplateView):
         if not can(user, "view", RuleSet):
             raise PermissionDenied
         today = timezone.localdate()
-        versions = list(RuleSet.objects.select_related("created_by").order_by("kind", "-effective_from", "-version"))
+        order = {kind: index for index, kind in enumerate(RuleSetKind.values)}  # pipeline order, not alphabetical
+        versions = sorted(
+            RuleSet.objects.select_related("created_by").order_by("-effective_from", "-version"),
+            key=lambda version: order.get(version.kind, len(order)),
+        )
         in_force = {kind: rules.rule_set_in_force(kind, today) for kind in {v.kind for v in versions}}
         for version in versions:
             version.labels = [rules.label_of(item) for item in version.criteria]
