@@ -100,9 +100,4 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
     )
 
 
-def tech_sme_years() -> list[int]:
-    """The years for which any 科技型中小企业 registration is recorded, newest first (for filters)."""
-    return list(TechSMERegistration.objects.order_by("-year").values_list("year", flat=True).distinct())
-
-
-__all__ = ["enterprise_detail", "enterprise_list", "search_enterprises", "tech_sme_years"]
+__all__ = ["enterprise_detail", "enterprise_list", "search_enterprises"]

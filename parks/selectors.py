@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from parks.choices import ACCREDITATION_RANK, AccreditationLevel, Stage
+from parks.choices import Stage
 from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
 _AREA = DecimalField(max_digits=14, decimal_places=2)
@@ -124,25 +124,3 @@ def focus_fields_by_industry(fields) -> list[tuple[FocusField | None, list[Focus
         if field.parent_id is not None:
             groups[industry.pk][1].append(field)
     return sorted(groups.values(), key=lambda group: (group[0].sort_order, group[0].pk))
-
-
-def level_reached(level: str | None, at_least: AccreditationLevel) -> bool:
-    """Whether an accreditation level is `at_least` the given one ("provincial or higher")."""
-    return (
-        ACCREDITATION_RANK.get(AccreditationLevel(level or AccreditationLevel.NONE), 0) >= ACCREDITATION_RANK[at_least]
-    )
-
-
-def focus_field_list() -> QuerySet[FocusField]:
-    """Industries and their fields in order, each with the number of carriers focused on it."""
-    return (
-        FocusField.objects.select_related("parent")
-        .annotate(carrier_count=Count("carriers", distinct=True))
-        .order_by(
-            Coalesce("parent__sort_order", "sort_order"),  # an industry and its fields together …
-            Coalesce("parent_id", "id"),
-            F("parent_id").asc(nulls_first=True),  # … the industry first
-            "sort_order",
-            "id",
-        )
-    )

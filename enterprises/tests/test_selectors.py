@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
-from enterprises.selectors import enterprise_detail, enterprise_list, search_enterprises, tech_sme_years
+from enterprises.selectors import enterprise_detail, enterprise_list, search_enterprises
 from enterprises.tests.factories import (
     EnterpriseFactory,
     EnterpriseMembershipFactory,
@@ -153,15 +153,6 @@ def test_the_detail_is_the_users_to_see_only(users):
         enterprise_detail(user=users[Role.ENTERPRISE], pk=other.pk)
     with pytest.raises(Enterprise.DoesNotExist):
         enterprise_detail(user=users[Role.PARK_STAFF], pk=own.pk)
-
-
-def test_tech_sme_years_lists_each_year_once_newest_first():
-    for year in (2023, 2025, 2023, 2024):
-        TechSMERegistrationFactory(year=year)
-    assert tech_sme_years() == [2025, 2024, 2023]
-
-
-# --- Search ------------------------------------------------------------------------------------------------------
 
 
 def search(user, text: str) -> list[str]:
