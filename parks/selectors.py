@@ -124,3 +124,18 @@ def focus_fields_by_industry(fields) -> list[tuple[FocusField | None, list[Focus
         if field.parent_id is not None:
             groups[industry.pk][1].append(field)
     return sorted(groups.values(), key=lambda group: (group[0].sort_order, group[0].pk))
+
+
+def focus_field_list() -> QuerySet[FocusField]:
+    """Industries and their fields in order, each with the number of carriers focused on it."""
+    return (
+        FocusField.objects.select_related("parent")
+        .annotate(carrier_count=Count("carriers", distinct=True))
+        .order_by(
+            Coalesce("parent__sort_order", "sort_order"),  # an industry and its fields together …
+            Coalesce("parent_id", "id"),
+            F("parent_id").asc(nulls_first=True),  # … the industry first
+            "sort_order",
+            "id",
+        )
+    )

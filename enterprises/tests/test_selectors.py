@@ -155,6 +155,9 @@ def test_the_detail_is_the_users_to_see_only(users):
         enterprise_detail(user=users[Role.PARK_STAFF], pk=own.pk)
 
 
+# --- Search ------------------------------------------------------------------------------------------------------
+
+
 def search(user, text: str) -> list[str]:
     return [enterprise.name for enterprise in search_enterprises(enterprise_list(user=user), text)]
 
