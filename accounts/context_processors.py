@@ -16,7 +16,7 @@ def navigation(request) -> dict:
             # Staff and the bureau browse all enterprises; an enterprise user goes straight to their own.
             "enterprises": can(user, "view", "enterprises.enterprise") and Role.ENTERPRISE not in roles,
             "my_enterprise": Role.ENTERPRISE in roles,
-            "tenants": can(user, "view", "incubation.residency") and Role.ENTERPRISE not in roles,
+            "tenants": can(user, "view", "incubation.alerts"),
             "audit": can(user, "view", "accounts.auditevent"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),

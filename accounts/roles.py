@@ -37,6 +37,7 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF})
 OPERATING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 ENTERPRISE_READERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU, Role.ENTERPRISE})
 ENTERPRISE_WRITERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.ENTERPRISE})
+TENANT_OVERSIGHT = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})
 
 # model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
@@ -105,6 +106,14 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
 }
 
+# Pages that show more than one model's rows, with no Django permission of their own: who lets which unit, and
+# the alerts about tenants, are the operating company's business; the bureau reads them, park staff for their own
+# carriers (scope: incubation.selectors.occupancy_buildings); enterprises and experts do not see other tenants.
+PAGES: dict[str, dict[str, frozenset[Role]]] = {
+    "incubation.occupancy": {"view": TENANT_OVERSIGHT},
+    "incubation.alerts": {"view": TENANT_OVERSIGHT},
+}
+
 # Roles whose members may use the Django admin site (user and role management lives there).
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 
@@ -128,9 +137,10 @@ def has_role(user, *roles: Role) -> bool:
 
 
 def can(user, action: str, model: type[models.Model] | str) -> bool:
-    """May `user` do `action` (view/add/change/delete) on some objects of `model`? Scope is the queryset's."""
+    """May `user` do `action` (view/add/change/delete) on some objects of `model` (or a page of PAGES)? Scope is
+    the queryset's."""
     label = model if isinstance(model, str) else model._meta.label_lower
-    allowed = POLICY.get(label, {}).get(action, frozenset())
+    allowed = (POLICY.get(label) or PAGES.get(label, {})).get(action, frozenset())
     return bool(roles_of(user) & allowed)
 
 

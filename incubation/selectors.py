@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.roles import Role, can, has_role
 from enterprises.models import HTECertificate, TechSMERegistration
 from incubation import rules
 from incubation.models import Allocation, Residency
@@ -84,6 +85,16 @@ def residencies_of(*, user, enterprise_id: int) -> QuerySet[Residency]:
         )
         .order_by("-started_on", "-id")
     )
+
+
+def occupancy_buildings(*, user) -> QuerySet[Building]:
+    """The buildings whose lettings `user` may see: every building for the operating company and the bureau, the
+    buildings of their own carriers for park staff, none for anyone else (accounts.roles: incubation.occupancy)."""
+    if not can(user, "view", "incubation.occupancy"):
+        return Building.objects.none()
+    if has_role(user, Role.PARK_STAFF) and not has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+        return Building.objects.for_user(user, "change")
+    return Building.objects.all()
 
 
 def building_occupancy(*, building: Building, today: datetime.date | None = None) -> list[dict]:

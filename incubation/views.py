@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
-from accounts.roles import Role, can, has_role
+from accounts.roles import can
 from enterprises.models import Enterprise
 from incubation import rules, selectors, services
 from incubation.choices import RuleSetKind
@@ -23,7 +23,6 @@ from incubation.forms import (
     TransferForm,
 )
 from incubation.models import Allocation, Residency, RuleSet
-from parks.models import Building
 
 
 class TenantRosterView(RestrictedListView):
@@ -153,15 +152,10 @@ class BuildingOccupancyView(PortalView, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        # Who lets which unit is the operating company's business: the bureau reads it, park staff for their own
-        # carriers' buildings; enterprises and experts do not see other tenants.
-        if has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
-            buildings = Building.objects.all()
-        elif has_role(user, Role.PARK_STAFF):
-            buildings = Building.objects.for_user(user, "change")
-        else:
+        if not can(user, "view", "incubation.occupancy"):
             raise PermissionDenied
-        building = get_object_or_404(buildings.select_related("carrier"), pk=self.kwargs["pk"])
+        buildings = selectors.occupancy_buildings(user=user).select_related("carrier")
+        building = get_object_or_404(buildings, pk=self.kwargs["pk"])
         return super().get_context_data(
             building=building,
             rows=selectors.building_occupancy(building=building),
@@ -233,7 +227,7 @@ class AlertsView(PortalView, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if not can(user, "view", Residency) or has_role(user, Role.ENTERPRISE):
+        if not can(user, "view", "incubation.alerts"):
             raise PermissionDenied
         today = timezone.localdate()
         period = rules.incubation_period(today)

@@ -55,7 +55,8 @@ class CarrierDetailView(PortalView, TemplateView):
             stage_areas=selectors.area_by_stage(carrier=carrier),
             can_edit=editable,
             can_record_accreditation=editable and can(user, "add", Accreditation),
-            can_see_occupancy=has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU) or editable,
+            can_see_occupancy=can(user, "view", "incubation.occupancy")
+            and (editable or not has_role(user, Role.PARK_STAFF)),
             can_delete_accreditation=editable and can(user, "delete", Accreditation),
             can_see_history=can(user, "view", "accounts.auditevent"),
             history=history_of(carrier)[:10] if can(user, "view", "accounts.auditevent") else [],
