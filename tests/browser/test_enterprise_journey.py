@@ -47,6 +47,15 @@ def test_staff_register_an_enterprise_and_its_certificate(page, live_server, use
     assert page.get_by_text("淄博齐创新材料科技有限公司").is_visible()
     screenshot("22-enterprise-list-search")
 
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
+    assert page.get_by_text("High-tech enterprise certificates").is_visible()
+    screenshot("24-enterprise-detail-english")
+    page.goto(f"{live_server.url}/incubation/alerts/")
+    assert page.get_by_text("Incubation time nearing its limit").is_visible()
+    screenshot("25-alerts-english")
+
 
 def test_an_enterprise_user_sees_only_their_own_enterprise(page, live_server, users, screenshot):
     operator = users[Role.OPERATOR]

@@ -75,6 +75,7 @@ def test_staff_admit_a_tenant_and_let_it_a_unit(page, live_server, users, screen
     assert page.locator("#incubation-limit").is_visible()
     screenshot("35-alerts")
 
+    page.click("#nav-more")
     page.click("nav >> text=规则")
     assert page.get_by_text("孵化期不超过 48 个月").is_visible()
     screenshot("36-rule-sets")
