@@ -8,6 +8,12 @@ from accounts.roles import GROUP_NAMES, Role
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path_factory):
+    """Uploaded files go to a fresh directory per test, never to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache_between_tests(settings):
     from django.core.cache import cache
 
@@ -25,10 +31,12 @@ def ensure_reference_data() -> None:
     from parks.models import Carrier
 
     if not Carrier.objects.exists():
+        from incubation.migrations._review_scoring import load_review_scoring
         from incubation.migrations._rule_sets_2018 import load_rule_sets
 
         load_reference_structure(apps)
         load_rule_sets(apps)
+        load_review_scoring(apps)
         sync_role_groups()
 
 

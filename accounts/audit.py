@@ -80,6 +80,19 @@ def history_of(obj: models.Model) -> models.QuerySet[AuditEvent]:
     )
 
 
+def only_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """`data` as a dict, or a ValidationError naming the fields a service does not let its caller change."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    return dict(data)
+
+
 def save_with_audit(*, instance: models.Model, by, data: Mapping[str, Any], fields: Iterable[str]) -> dict:
     """Apply `data` to `instance`, validate, save, and record what changed (create or update).
 

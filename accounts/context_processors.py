@@ -17,6 +17,8 @@ def navigation(request) -> dict:
             "enterprises": can(user, "view", "enterprises.enterprise") and Role.ENTERPRISE not in roles,
             "my_enterprise": Role.ENTERPRISE in roles,
             "tenants": can(user, "view", "incubation.alerts"),
+            "applications": can(user, "view", "incubation.application"),
+            "expert": Role.EXPERT in roles,
             "audit": can(user, "view", "accounts.auditevent"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),

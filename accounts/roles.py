@@ -101,6 +101,26 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         }
         for model in ("residency", "allocation", "transition")
     },
+    # Applications: an applicant drafts and submits their own enterprise's; staff screen and decide those to their
+    # carriers; experts read those assigned to them and score; the bureau reads (scope: the queryset).
+    "incubation.application": {
+        "view": ALL_ROLES,
+        "add": frozenset({Role.ENTERPRISE}),
+        "change": STAFF_ROLES | {Role.ENTERPRISE},
+    },
+    "incubation.applicationevent": {"view": ALL_ROLES},
+    "incubation.review": {
+        "view": TENANT_OVERSIGHT | {Role.EXPERT},
+        "add": STAFF_ROLES,
+        "change": frozenset({Role.EXPERT}),
+        "delete": STAFF_ROLES,
+    },
+    # Uploaded documents follow their enterprise; experts read those of the applications assigned to them.
+    "enterprises.document": {
+        "view": ENTERPRISE_READERS | {Role.EXPERT},
+        "add": ENTERPRISE_WRITERS,
+        "delete": ENTERPRISE_WRITERS,
+    },
     # Rule sets are public within the portal; the operating company adds versions (old ones never change).
     "incubation.ruleset": {"view": ALL_ROLES, "add": OPERATING_ROLES},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},

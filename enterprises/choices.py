@@ -62,3 +62,10 @@ class Education(models.TextChoices):
     BACHELOR = "bachelor", _("Bachelor's degree")
     COLLEGE = "college", _("College diploma")
     OTHER = "other", _("Other")
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_PLAN = "business_plan", _("Business plan")
+    QUALIFICATION_EVIDENCE = "qualification_evidence", _("Evidence of a qualification")
+    SUPPLEMENT = "supplement", _("Supplementary material")
+    OTHER = "other", _("Other")

@@ -45,3 +45,11 @@ def record_form(model):
         fields=services.RECORD_FIELDS[model],
         widgets=dict.fromkeys(date_fields, DATE),
     )
+
+
+class EvidenceForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False, help_text=_("Empty: the file name."))
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, DOCX, XLSX, PNG or JPG; the portal checks the file's content, not its name."),
+    )

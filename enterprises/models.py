@@ -3,6 +3,8 @@ qualifications (科技型中小企业 per year, 高新技术企业 certificates,
 
 from __future__ import annotations
 
+import pathlib
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, roles_of
 from accounts.validators import validate_mainland_phone
 from enterprises.choices import (
+    DocumentKind,
     Education,
     EnterpriseKind,
     FinancingRound,
@@ -50,10 +53,11 @@ def _scope_enterprises(queryset, user, action: str, path: str):
     if Role.ENTERPRISE in roles:
         return queryset.filter(**{f"{path}memberships__user": user})
     if Role.PARK_STAFF in roles:
-        from incubation.models import Residency
+        from incubation.models import Application, Residency
 
         tenants = Residency.objects.filter(carrier__staff=user).values("enterprise_id")
-        return queryset.filter(**{f"{path}pk__in": tenants})
+        applicants = Application.objects.filter(carrier__staff=user).exclude(status="draft").values("enterprise_id")
+        return queryset.filter(Q(**{f"{path}pk__in": tenants}) | Q(**{f"{path}pk__in": applicants}))
     return queryset.none()
 
 
@@ -299,3 +303,85 @@ class FinancingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on:%Y-%m-%d} {self.get_round_display()} {self.amount}"
+
+
+def document_path(document: Document, filename: str) -> str:
+    """Where the file is stored: under the enterprise, by a random name (the user's file name is kept apart)."""
+    return f"documents/{document.enterprise_id}/{uuid.uuid4().hex}{pathlib.Path(filename).suffix.lower()[:10]}"
+
+
+class DocumentQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str):
+        if action == "view" and Role.EXPERT in roles_of(user):
+            # An expert reads the documents of the applications they were asked to review, nothing else.
+            scoped = _scope_enterprises(self, user, action, "enterprise__")
+            return (scoped | self.filter(applications__reviews__expert=user)).distinct()
+        return _scope_enterprises(self, user, action, "enterprise__")
+
+
+class Document(models.Model):
+    """An uploaded file: a business plan, evidence of a qualification, supplementary material. Stored outside
+    static files and served only through a view that checks the reader may see the enterprise's records."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    tech_sme_registration = models.ForeignKey(
+        TechSMERegistration,
+        verbose_name=_("tech-based SME registration"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    hte_certificate = models.ForeignKey(
+        HTECertificate,
+        verbose_name=_("high-tech enterprise certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    honour = models.ForeignKey(
+        Honour, verbose_name=_("honour"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tech_sme_registration__isnull=True, hte_certificate__isnull=True)
+                | Q(tech_sme_registration__isnull=True, honour__isnull=True)
+                | Q(hte_certificate__isnull=True, honour__isnull=True),
+                name="document_evidence_of_one_record",
+                violation_error_message=_("A document is evidence of at most one qualification."),
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "kind"], name="document_enterprise_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def evidence_of(self) -> models.Model | None:
+        return self.tech_sme_registration or self.hte_certificate or self.honour

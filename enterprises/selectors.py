@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enterprises.models import (
+    Document,
     Enterprise,
     FinancingEvent,
     Honour,
@@ -84,15 +85,23 @@ def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[En
     )
 
 
+EVIDENCE = Prefetch("evidence", queryset=Document.objects.order_by("uploaded_at", "id"))
+
+
 def enterprise_detail(*, user, pk: int) -> Enterprise:
     """One enterprise with everything its page shows (Enterprise.DoesNotExist if `user` may not see it)."""
     return (
         enterprise_list(user=user)
         .prefetch_related(
             Prefetch("team_members", queryset=TeamMember.objects.order_by("-is_founder", "id")),
-            Prefetch("tech_sme_registrations", queryset=TechSMERegistration.objects.order_by("-year")),
-            Prefetch("hte_certificates", queryset=HTECertificate.objects.order_by("-issued_on")),
-            Prefetch("honours", queryset=Honour.objects.order_by("-year", "id")),
+            Prefetch(
+                "tech_sme_registrations",
+                queryset=TechSMERegistration.objects.order_by("-year").prefetch_related(EVIDENCE),
+            ),
+            Prefetch(
+                "hte_certificates", queryset=HTECertificate.objects.order_by("-issued_on").prefetch_related(EVIDENCE)
+            ),
+            Prefetch("honours", queryset=Honour.objects.order_by("-year", "id").prefetch_related(EVIDENCE)),
             Prefetch("financing_events", queryset=FinancingEvent.objects.order_by("-occurred_on", "id")),
             Prefetch("memberships__user"),
         )

@@ -7,13 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import delete_with_audit, save_with_audit
+from accounts.audit import delete_with_audit, only_fields, record, save_with_audit
+from accounts.models import AuditAction
+from enterprises import uploads
 from enterprises.models import (
+    Document,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -39,15 +43,6 @@ RECORD_FIELDS: dict[type[Model], tuple[str, ...]] = {
 }
 
 
-def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    return dict(data)
-
-
 def _clean_enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("uscc"):
         data["uscc"] = normalise_uscc(data["uscc"])
@@ -58,7 +53,7 @@ def _clean_enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
 
 def enterprise_create(*, by, data: Mapping[str, Any]) -> Enterprise:
     """Register a team or company. Its USCC is normalised, checked (GB 32100-2015) and unique."""
-    data = _clean_enterprise_data(_only(data, ENTERPRISE_FIELDS))
+    data = _clean_enterprise_data(only_fields(data, ENTERPRISE_FIELDS))
     with transaction.atomic():
         ensure_allowed_to_add(by, Enterprise)
         enterprise = Enterprise()
@@ -67,7 +62,7 @@ def enterprise_create(*, by, data: Mapping[str, Any]) -> Enterprise:
 
 
 def enterprise_update(*, enterprise: Enterprise, by, data: Mapping[str, Any]) -> Enterprise:
-    data = _clean_enterprise_data(_only(data, ENTERPRISE_FIELDS))
+    data = _clean_enterprise_data(only_fields(data, ENTERPRISE_FIELDS))
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         ensure_allowed(by, "change", enterprise)
@@ -78,7 +73,7 @@ def enterprise_update(*, enterprise: Enterprise, by, data: Mapping[str, Any]) ->
 def record_create(*, model: type[Model], enterprise: Enterprise, by, data: Mapping[str, Any]) -> Model:
     """Add a team member, qualification, honour or financing event to an enterprise the actor may change."""
     fields = RECORD_FIELDS[model]
-    data = _only(data, fields)
+    data = only_fields(data, fields)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         ensure_allowed_to_add(by, model)
@@ -91,7 +86,7 @@ def record_create(*, model: type[Model], enterprise: Enterprise, by, data: Mappi
 def record_update(*, record: Model, by, data: Mapping[str, Any]) -> Model:
     model = type(record)
     fields = RECORD_FIELDS[model]
-    data = _only(data, fields)
+    data = only_fields(data, fields)
     with transaction.atomic():
         Enterprise.objects.select_for_update().get(pk=record.enterprise_id)
         record = model.objects.select_for_update().get(pk=record.pk)
@@ -119,3 +114,48 @@ def membership_create(*, enterprise: Enterprise, user, by) -> EnterpriseMembersh
         membership = EnterpriseMembership(enterprise=enterprise, user=user)
         save_with_audit(instance=membership, by=by, data={}, fields=("enterprise", "user"))
     return membership
+
+
+# --- Documents ---------------------------------------------------------------------------------------------------
+
+
+def document_store(
+    *, enterprise: Enterprise, upload: UploadedFile, title: str, kind: str, by,
+    file_kind: uploads.FileKind | None = None, evidence_of: Model | None = None,
+) -> Document:  # fmt: skip
+    """Store an uploaded file for an enterprise (checked by its content), optionally as evidence of one of its
+    qualifications. The file gets a random name under MEDIA_ROOT; the name the user gave is kept as a label."""
+    file_kind = file_kind or uploads.check_upload(upload)
+    with transaction.atomic():
+        ensure_allowed_to_add(by, Document)
+        ensure_allowed(by, "change", enterprise)
+        document = Document(
+            enterprise=enterprise, kind=kind, title=(title or upload.name)[:200], original_name=upload.name[:255],
+            content_type=file_kind.content_type, size=upload.size, sha256=uploads.sha256_of(upload), uploaded_by=by,
+        )  # fmt: skip
+        if evidence_of is not None:
+            if evidence_of.enterprise_id != enterprise.pk:
+                raise ValidationError(_("The record belongs to another enterprise."))
+            field = {TechSMERegistration: "tech_sme_registration", HTECertificate: "hte_certificate",
+                     Honour: "honour"}[type(evidence_of)]  # fmt: skip
+            setattr(document, field, evidence_of)
+        document.file.save(upload.name, upload, save=False)
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+        record(actor=by, action=AuditAction.CREATE, obj=document,
+               changes={"title": [None, document.title], "file": [None, document.original_name]})  # fmt: skip
+    return document
+
+
+def document_delete(*, document: Document, by) -> None:
+    """Remove a document no application refers to (an application's documents stay as they were submitted)."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        ensure_allowed(by, "delete", document)
+        if document.applications.exists():
+            raise ValidationError(_("This document belongs to an application and stays on record."))
+        delete_with_audit(instance=document, by=by, fields=("title", "original_name", "kind"))
+        transaction.on_commit(lambda: document.file.delete(save=False))

@@ -1,18 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import RedirectView, TemplateView, View
 
 from accounts.audit import history_of
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import can
 from enterprises import selectors, services
+from enterprises.choices import DocumentKind
 from enterprises.filters import EnterpriseFilter
-from enterprises.forms import EnterpriseForm, record_form
+from enterprises.forms import EnterpriseForm, EvidenceForm, record_form
 from enterprises.models import (
+    Document,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -22,7 +24,7 @@ from enterprises.models import (
     TechSMERegistration,
 )
 from incubation.models import Residency
-from incubation.selectors import residencies_of
+from incubation.selectors import applications_of, enterprise_timeline, residencies_of
 
 # URL word -> (model, heading of the add form). The words appear in URLs such as /enterprises/3/hte/add/.
 RECORD_KINDS = {
@@ -85,6 +87,9 @@ class EnterpriseDetailView(PortalView, TemplateView):
             Residency.objects.for_user(user, "change").filter(enterprise=enterprise).values_list("pk", flat=True)
         )
         return super().get_context_data(
+            timeline=enterprise_timeline(user=user, enterprise=enterprise),
+            applications=list(applications_of(user=user, enterprise=enterprise).order_by("-created_at")),
+            documents=list(Document.objects.for_user(user).filter(enterprise=enterprise).order_by("-uploaded_at")),
             residencies=residencies,
             manageable_residencies=manageable,
             can_admit=can(user, "add", Residency) and not any(r.is_open for r in residencies),
@@ -244,3 +249,77 @@ class RecordDeleteView(RecordKindMixin, PortalView, TemplateView):
         else:
             messages.success(request, _("Deleted."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+class DocumentDownloadView(PortalView, View):
+    """Serve an uploaded document to someone who may see it (files have no public URL). The stored content type
+    is the one judged from the file's bytes at upload; browsers are told not to second-guess it."""
+
+    def get(self, request, pk):
+        document = restricted_object(request.user, Document, pk)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404(_("The file is missing from storage; ask the operating company.")) from missing
+        inline = document.content_type in ("application/pdf", "image/png", "image/jpeg")
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=document.original_name, content_type=document.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class EvidenceAddView(ServiceFormView):
+    """Upload evidence (a certificate scan, the registry page) for a tech-SME registration, an HTE certificate or
+    an honour."""
+
+    template_name = "enterprises/form.html"
+    form_class = EvidenceForm
+    success_message = _("The evidence has been uploaded.")
+
+    @cached_property
+    def record(self):
+        kind = self.kwargs["kind"]
+        if kind not in EVIDENCE_KINDS:
+            raise Http404
+        model = RECORD_KINDS[kind][0]
+        if not can(self.request.user, "add", Document):
+            raise PermissionDenied
+        record = restricted_object(self.request.user, model, self.kwargs["record_pk"], "change",
+                                   queryset=model.objects.select_related("enterprise"))  # fmt: skip
+        if record.enterprise_id != self.kwargs["pk"]:
+            raise Http404
+        return record
+
+    def perform(self, data):
+        return services.document_store(
+            enterprise=self.record.enterprise, upload=data["file"], title=data["title"],
+            kind=DocumentKind.QUALIFICATION_EVIDENCE, by=self.request.user, evidence_of=self.record,
+        )  # fmt: skip
+
+    def get_success_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.record.enterprise_id]) + "#qualifications"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enterprise=self.record.enterprise, multipart=True,
+            title=_("Upload evidence for %(record)s") % {"record": self.record},
+            cancel_url=self.get_success_url(), **kwargs,
+        )  # fmt: skip
+
+
+class DocumentDeleteView(PortalView, View):
+    def post(self, request, pk):
+        document = restricted_object(request.user, Document, pk, "delete")
+        try:
+            services.document_delete(document=document, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document has been deleted."))
+        return HttpResponseRedirect(reverse("enterprises:enterprise_detail", args=[document.enterprise_id]))
+
+
+EVIDENCE_KINDS = ("tech-sme", "hte", "honours")

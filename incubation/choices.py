@@ -21,6 +21,7 @@ class RuleSetKind(models.TextChoices):
     INDUSTRIAL_PARK_ADMISSION = "industrial_park_admission", _("Admission to an industrial park")
     GRADUATION = "graduation", _("Graduation")
     INCUBATION_PERIOD = "incubation_period", _("Incubation period")
+    REVIEW_SCORING = "review_scoring", _("Expert review scoring")
 
 
 class Combination(models.TextChoices):
@@ -48,3 +49,28 @@ ADMISSION_RULES = {
     "accelerator": RuleSetKind.ACCELERATOR_ADMISSION,
     "industrial_park": RuleSetKind.INDUSTRIAL_PARK_ADMISSION,
 }
+
+
+class ApplicationStatus(models.TextChoices):
+    """The states of an application; incubation.workflow says which moves between them are allowed, and to whom."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    MORE_INFO = "more_info", _("More information requested")
+    EXPERT_REVIEW = "expert_review", _("Expert review")
+    DECISION = "decision", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An enterprise has at most one application in these states for the same carrier and stage.
+OPEN_APPLICATION_STATUSES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING,
+    ApplicationStatus.MORE_INFO,
+    ApplicationStatus.EXPERT_REVIEW,
+    ApplicationStatus.DECISION,
+)

@@ -2,7 +2,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from incubation.models import Residency
+from enterprises.models import Enterprise
+from enterprises.selectors import search_enterprises
+from incubation.choices import ApplicationStatus
+from incubation.models import Application, Residency
 from parks.choices import Stage
 from parks.filter_fields import FocusFieldFilter
 from parks.models import Carrier
@@ -27,3 +30,29 @@ class TenantFilter(django_filters.FilterSet):
 
     def filter_ending(self, queryset, name, value):
         return queryset.filter(days_to_planned_end__lte=value, days_to_planned_end__gte=0)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("name or code"))
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("status"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("stage"))
+    carrier = django_filters.ModelChoiceFilter(queryset=Carrier.objects.order_by("sort_order"), label=_("carrier"))
+    industry = FocusFieldFilter(method="filter_industry", label=_("industry field"))
+    submitted_from = django_filters.DateFilter(
+        field_name="submitted_at__date", lookup_expr="gte", label=_("submitted from")
+    )
+    submitted_until = django_filters.DateFilter(
+        field_name="submitted_at__date", lookup_expr="lte", label=_("submitted until")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "stage", "carrier", "industry", "submitted_from", "submitted_until"]
+
+    def filter_q(self, queryset, name, value):
+        # Fuzzy, pg_trgm-backed search on the applicant (any part of a Chinese name, a USCC prefix, or similar).
+        matches = search_enterprises(Enterprise.objects.all(), value).values("pk")
+        return queryset.filter(enterprise_id__in=matches)
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(Q(enterprise__industry_field=value) | Q(enterprise__industry_field__parent=value))

@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
+from enterprises.choices import DocumentKind
 from incubation.choices import ResidencyEndReason
+from incubation.models import Application
 from parks.choices import Stage
 from parks.models import Carrier, Unit
 
@@ -136,4 +138,142 @@ PARAM_LABELS = {
     "notice_months": _("notice (months)"),
     "amount_wan": _("amount (10k yuan)"),
     "years": _("years"),
+    "weight": _("weight (%)"),
 }
+
+
+# --- Applications ------------------------------------------------------------------------------------------------
+
+TEXT = {"rows": 4}
+
+
+class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+    """The application's content. A draft may be saved half-filled; submission checks it is complete."""
+
+    place = forms.ChoiceField(
+        label=_("carrier and stage"),
+        help_text=_("★ marks carriers whose focus fields include your industry field."),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "project_name", "technology", "intellectual_property", "team", "market", "finances", "funding_needs",
+            "funding_amount", "requested_area", "requested_space_type",
+        ]  # fmt: skip
+        widgets = {
+            name: forms.Textarea(attrs=TEXT)
+            for name in ("technology", "intellectual_property", "team", "market", "finances", "funding_needs")
+        }
+        help_texts = {
+            "technology": _("What you make or do, the technology behind it, and how far it has come."),
+            "intellectual_property": _("Patents, software copyrights and other IP you hold or have applied for."),
+            "team": _("Founders and key people: background, roles, full-time or not."),
+            "market": _("Customers, market size, competitors and your advantage."),
+            "finances": _("Revenue and costs so far, and your forecast for the next two years."),
+            "funding_needs": _("What funding you need, what for, and from whom you hope to get it."),
+        }
+
+    def __init__(self, *args, places: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = False
+        if places is None:
+            del self.fields["place"]
+        else:
+            self.fields["place"].choices = [("", "---------")] + [
+                (
+                    f"{place['carrier'].pk}:{place['stage']}",
+                    f"{'★ ' if place['suggested'] else ''}{place['carrier'].name} · {place['stage_label']}",
+                )
+                for place in places
+            ]
+            self.order_fields(["place"])
+            self._places = {f"{p['carrier'].pk}:{p['stage']}": p for p in places}
+
+    def clean_place(self):
+        value = self.cleaned_data["place"]
+        if value not in self._places:
+            raise forms.ValidationError(_("Choose a carrier and stage from the list."))
+        return self._places[value]
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DocumentUploadForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[(kind.value, kind.label) for kind in (DocumentKind.BUSINESS_PLAN, DocumentKind.SUPPLEMENT)],
+    )
+    title = forms.CharField(label=_("title"), max_length=200, required=False, help_text=_("Empty: the file name."))
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, DOCX, XLSX, PNG or JPG; the portal checks the file's content, not its name."),
+    )
+
+
+class MoveForm(BootstrapFormMixin, forms.Form):
+    message = forms.CharField(label=_("message"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = move.message_label or _("Message (optional)")
+        self.fields["message"].required = move.needs_message
+        self.fields["message"].error_messages["required"] = _("Write a message: the applicant will read it.")
+
+
+class AssignExpertForm(BootstrapFormMixin, forms.Form):
+    expert = forms.ModelChoiceField(label=_("expert"), queryset=None)
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda user: user.name or user.username
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """A score from 0 to 100 per criterion of the application's rubric, and a comment."""
+
+    comment = forms.CharField(
+        label=_("comment"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Strengths, weaknesses and your recommendation; the staff who decide read it."),
+    )  # fmt: skip
+
+    def __init__(self, *args, rubric, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in rubric:
+            self.fields[item.code] = forms.IntegerField(
+                label=_("%(name)s (weight %(weight)s%%)") % {"name": item.name, "weight": item.weight},
+                min_value=0, max_value=100,
+            )  # fmt: skip
+        self.order_fields([item.code for item in rubric] + ["comment"])
+
+    def scores(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "comment"}
+
+
+class AdmitForm(BootstrapFormMixin, forms.Form):
+    started_on = forms.DateField(label=_("start date"), widget=DATE, initial=timezone.localdate)
+    planned_end_on = forms.DateField(label=_("planned end date"), widget=DATE, required=False)
+    agreement_no = forms.CharField(label=_("agreement number"), max_length=60, required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("units to let"), queryset=Unit.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Units of this carrier zoned for the stage; a unit let for part of these dates is refused."),
+    )  # fmt: skip
+    allocation_end = forms.DateField(
+        label=_("let until (exclusive)"), widget=DATE, required=False,
+        help_text=_("Empty: until the planned end date."),
+    )  # fmt: skip
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = (
+            Unit.objects.filter(building__carrier=application.carrier_id, stage_zone=application.stage)
+            .select_related("building")
+            .order_by("building__name", "floor", "code")
+        )
+        self.fields["units"].label_from_instance = lambda unit: (
+            f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}"
+        )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
@@ -13,8 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, roles_of
-from incubation.choices import Combination, ResidencyEndReason, RuleSetKind, TransitionKind
-from parks.choices import Stage
+from incubation.choices import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationStatus,
+    Combination,
+    ResidencyEndReason,
+    RuleSetKind,
+    TransitionKind,
+)
+from parks.choices import Stage, UnitKind
 
 
 def _scope_by_carrier(queryset, user, action: str, carrier_path: str, enterprise_path: str):
@@ -225,3 +236,234 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()} · {self.occurred_on:%Y-%m-%d}"
+
+
+class ApplicationQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> ApplicationQuerySet:
+        """Staff see the applications to their carriers (the operating company all) once submitted; the bureau
+        reads all submitted ones; an applicant their own enterprise's, drafts too; an expert those assigned to
+        them. Drafts are the applicant's own business until they submit."""
+        from enterprises.models import EnterpriseMembership
+        from parks.models import Carrier
+
+        roles = roles_of(user)
+        submitted = ~Q(status=ApplicationStatus.DRAFT)
+        visible: list[Q] = []
+        if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+            visible.append(submitted)
+        elif Role.PARK_STAFF in roles:
+            visible.append(submitted & Q(carrier_id__in=Carrier.objects.filter(staff=user).values("pk")))
+        if Role.ENTERPRISE in roles:
+            visible.append(Q(enterprise_id__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id")))
+        if Role.EXPERT in roles and action == "view":
+            visible.append(submitted & Q(pk__in=Review.objects.filter(expert=user).values("application_id")))
+        if not visible:
+            return self.none()
+        return self.filter(functools.reduce(operator.or_, visible))
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Application(models.Model):
+    """An application (入驻申请) by a team or enterprise for a stage at a carrier: drafted and submitted by the
+    applicant, screened against the stage's rule set, scored by experts, decided by staff, and on approval
+    admitted as a Residency. incubation.workflow declares its states and moves."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
+    carrier = models.ForeignKey(
+        "parks.Carrier", verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="applications"
+    )
+    stage = models.CharField(_("stage applied for"), max_length=20, choices=Stage.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    # What the form asks (all but the carrier and stage may stay blank in a draft; submission checks them).
+    project_name = models.CharField(_("project name"), max_length=200, blank=True)
+    technology = models.TextField(_("project and technology"), blank=True)
+    intellectual_property = models.TextField(_("intellectual property"), blank=True)
+    team = models.TextField(_("team"), blank=True)
+    market = models.TextField(_("market and competition"), blank=True)
+    finances = models.TextField(_("finances"), blank=True)
+    funding_needs = models.TextField(_("funding needs"), blank=True)
+    funding_amount = models.DecimalField(
+        _("funding sought (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    requested_area = models.DecimalField(
+        _("space requested (m²)"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    requested_space_type = models.CharField(_("type of space"), max_length=20, choices=UnitKind.choices, blank=True)
+    documents = models.ManyToManyField(
+        "enterprises.Document", verbose_name=_("documents"), blank=True, related_name="applications"
+    )
+    # Screening: the admission criteria as evaluated when staff finished screening.
+    screening_rule_set = models.ForeignKey(
+        "RuleSet",
+        verbose_name=_("admission rule set"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="screened_applications",
+    )
+    screening_results = models.JSONField(_("screening results"), default=list, blank=True)
+    # The scoring rubric (weights) the experts score against, fixed when the first expert is assigned.
+    scoring_rule_set = models.ForeignKey(
+        "RuleSet",
+        verbose_name=_("scoring rubric"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scored_applications",
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    residency = models.OneToOneField(
+        Residency,
+        verbose_name=_("residency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "carrier", "stage"],
+                condition=Q(status__in=OPEN_APPLICATION_STATUSES),
+                name="application_one_open_per_place",
+                violation_error_message=_(
+                    "This enterprise already has an open application for this stage at this carrier."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(residency__isnull=True) | Q(status=ApplicationStatus.APPROVED),
+                name="application_admitted_only_when_approved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "carrier"], name="application_status_carrier_idx"),
+            models.Index(fields=["-submitted_at"], name="application_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.carrier} · {self.get_stage_display()}"
+
+    def clean(self) -> None:
+        if self.carrier_id and self.stage and self.stage not in self.carrier.stages:
+            raise ValidationError(
+                {
+                    "stage": _("%(carrier)s does not offer this stage; choose one of: %(stages)s.")
+                    % {
+                        "carrier": self.carrier,
+                        "stages": "、".join(str(label) for label in self.carrier.stage_labels()),
+                    }
+                }
+            )
+
+
+class ApplicationEventQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> ApplicationEventQuerySet:
+        return self.filter(application__in=Application.objects.scope_for(user, action).values("pk"))
+
+
+class ApplicationEvent(models.Model):
+    """One step on an application's timeline: a status change with who made it, when, and the message left for
+    the applicant (a request for more material, the reason for a decision)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
+    message = models.TextField(_("message"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = ApplicationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.from_status} → {self.to_status}"
+
+
+class ReviewQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> ReviewQuerySet:
+        """Staff who see the application see its reviews; an expert sees their own review, and the others' only
+        once they have submitted theirs (blind until then). Applicants never see reviews."""
+        roles = roles_of(user)
+        if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+            return self.exclude(application__status=ApplicationStatus.DRAFT)
+        if Role.PARK_STAFF in roles:
+            return self.filter(application__carrier__staff=user)
+        if Role.EXPERT in roles:
+            if action != "view":
+                return self.filter(expert=user)
+            submitted = Review.objects.filter(expert=user, submitted_at__isnull=False).values("application_id")
+            return self.filter(Q(expert=user) | Q(application_id__in=submitted))
+        return self.none()
+
+
+class Review(models.Model):
+    """One expert's review of one application: scores per criterion of the scoring rubric (0–100), a comment,
+    and the weighted score, fixed when the expert submits."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    weighted_score = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expert"],
+                name="review_one_per_expert",
+                violation_error_message=_("This expert is already assigned to this application."),
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(weighted_score__gte=0, weighted_score__lte=100),
+                name="review_submitted_has_score",
+                violation_error_message=_("A submitted review has a weighted score between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.expert}"

@@ -164,6 +164,54 @@ def _max_months(enterprise, on, params):
     return (MET if months <= params["months"] else UNMET), _("%(months)s months so far.") % {"months": months}
 
 
+# Expert review: each criterion is scored 0–100 by each expert; the rubric in force gives its weight (percent).
+SCORING_CRITERIA = {
+    "score_technology": gettext_lazy("Technology and innovation (weight %(weight)s%%)"),
+    "score_team": gettext_lazy("Team (weight %(weight)s%%)"),
+    "score_market": gettext_lazy("Market prospects (weight %(weight)s%%)"),
+    "score_business_model": gettext_lazy("Business model (weight %(weight)s%%)"),
+    "score_focus_fit": gettext_lazy("Fit with the carrier's focus fields (weight %(weight)s%%)"),
+}
+SCORING_NAMES = {
+    "score_technology": gettext_lazy("Technology and innovation"),
+    "score_team": gettext_lazy("Team"),
+    "score_market": gettext_lazy("Market prospects"),
+    "score_business_model": gettext_lazy("Business model"),
+    "score_focus_fit": gettext_lazy("Fit with the carrier's focus fields"),
+}
+
+
+def _scored_by_experts(enterprise, on, params):
+    return UNKNOWN, _("Scored by the experts.")
+
+
+for _code, _label in SCORING_CRITERIA.items():
+    criterion(_code, _label)(_scored_by_experts)
+
+
+@dataclasses.dataclass(frozen=True)
+class RubricItem:
+    code: str
+    name: str
+    weight: int
+
+
+def rubric(rule_set: RuleSet) -> list[RubricItem]:
+    """The scoring rubric's criteria with their weights (percent, summing to 100)."""
+    return [
+        RubricItem(code=item["code"], name=str(SCORING_NAMES[item["code"]]), weight=int(item["params"]["weight"]))
+        for item in rule_set.criteria
+    ]
+
+
+def weighted_score(rule_set: RuleSet, scores: dict[str, int]) -> Decimal:
+    """Σ score × weight / Σ weight, to two decimals."""
+    items = rubric(rule_set)
+    total_weight = sum(item.weight for item in items) or 1
+    value = sum(Decimal(scores[item.code]) * item.weight for item in items) / Decimal(total_weight)
+    return value.quantize(Decimal("0.01"))
+
+
 def incubation_period(on: datetime.date) -> tuple[int, int] | None:
     """(limit, notice) in months from the incubation-period rule set in force, or None when there is none."""
     rule_set = rule_set_in_force(RuleSetKind.INCUBATION_PERIOD, on)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.fields.ranges import DateRange
 from django.db.models import (
+    Avg,
+    Count,
     DecimalField,
     Exists,
     F,
@@ -14,19 +17,24 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.roles import Role, can, has_role
-from enterprises.models import HTECertificate, TechSMERegistration
+from accounts.roles import GROUP_NAMES, Role, can, has_role
+from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules
-from incubation.models import Allocation, Residency
-from parks.models import Building, Unit
+from incubation.choices import ADMISSION_RULES
+from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
+from parks.choices import Stage
+from parks.models import Building, Carrier, Unit
 
 _AREA = DecimalField(max_digits=14, decimal_places=2)
 
@@ -171,3 +179,207 @@ def tech_sme_renewal_alerts(*, user, today: datetime.date | None = None) -> Quer
         .exclude(Exists(registered.filter(year=today.year)))
         .order_by("enterprise__name", "pk")
     )
+
+
+# --- Applications ------------------------------------------------------------------------------------------------
+
+
+def application_queue(*, user) -> QuerySet[Application]:
+    """The applications `user` may see, with what the queue shows: applicant, carrier, field, the number of
+    experts assigned and done, and (for those who may read reviews) the average weighted score."""
+    reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    queryset = (
+        Application.objects.for_user(user)
+        .select_related("enterprise", "enterprise__industry_field", "carrier")
+        .annotate(
+            experts_assigned=Coalesce(
+                Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            experts_done=Coalesce(
+                Subquery(
+                    reviews.filter(submitted_at__isnull=False).annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+    )
+    if can(user, "view", Review) and not has_role(user, Role.EXPERT):
+        queryset = queryset.annotate(
+            average_score=Subquery(
+                reviews.filter(submitted_at__isnull=False).annotate(a=Avg("weighted_score")).values("a"),
+                output_field=DecimalField(max_digits=5, decimal_places=2),
+            )
+        )
+    return queryset
+
+
+def application_detail(*, user, pk: int) -> Application:
+    """One application with its timeline and documents (Application.DoesNotExist if `user` may not see it)."""
+    return (
+        Application.objects.for_user(user)
+        .select_related(
+            "enterprise",
+            "enterprise__industry_field",
+            "carrier",
+            "screening_rule_set",
+            "scoring_rule_set",
+            "residency",
+            "created_by",
+        )  # fmt: skip
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("by").order_by("at", "id")),
+            "enterprise__memberships",
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by").order_by("uploaded_at")),
+        )
+        .get(pk=pk)
+    )
+
+
+def reviews_visible(*, user, application: Application) -> list[Review]:
+    """The reviews of `application` that `user` may read: staff and the bureau all; an expert their own, and the
+    others' only after submitting theirs."""
+    return list(
+        Review.objects.for_user(user)
+        .filter(application=application)
+        .select_related("expert", "assigned_by")
+        .order_by("assigned_at", "id")
+    )
+
+
+def review_summary(reviews: list[Review]) -> dict:
+    """The average weighted score and the average per criterion over the submitted reviews (already loaded)."""
+    done = [review for review in reviews if review.submitted_at is not None]
+    if not done:
+        return {"count": 0, "average": None, "per_criterion": {}}
+    per_criterion: dict[str, Decimal] = {}
+    for code in done[0].scores:
+        values = [Decimal(review.scores.get(code, 0)) for review in done]
+        per_criterion[code] = (sum(values) / len(values)).quantize(Decimal("0.1"))
+    average = (sum(review.weighted_score for review in done) / len(done)).quantize(Decimal("0.01"))
+    return {"count": len(done), "average": average, "per_criterion": per_criterion}
+
+
+def screening_preview(*, application: Application, on: datetime.date | None = None) -> rules.Evaluation:
+    """The stage's admission criteria evaluated now against the applicant's records (for the screening panel)."""
+    return rules.evaluate(ADMISSION_RULES[application.stage], application.enterprise, on or timezone.localdate())
+
+
+def application_places(*, enterprise: Enterprise | None = None) -> list[dict]:
+    """Every (carrier, stage) pair that exists, the carriers whose focus fields include the enterprise's industry
+    field marked as suggested and listed first."""
+    suggested: set[int] = set()
+    if enterprise is not None and enterprise.industry_field_id:
+        field_ids = {enterprise.industry_field_id}
+        if enterprise.industry_field.parent_id:
+            field_ids.add(enterprise.industry_field.parent_id)
+        suggested = set(
+            Carrier.objects.filter(Q(focus_fields__in=field_ids) | Q(focus_fields__parent__in=field_ids)).values_list(
+                "pk", flat=True
+            )
+        )
+    places = [
+        {"carrier": carrier, "stage": stage, "stage_label": Stage(stage).label, "suggested": carrier.pk in suggested}
+        for carrier in Carrier.objects.order_by("sort_order", "pk")
+        for stage in carrier.stages
+    ]
+    places.sort(key=lambda place: not place["suggested"])
+    return places
+
+
+def experts_available() -> QuerySet:
+    from accounts.models import User
+
+    return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.EXPERT]).order_by("name", "username")
+
+
+def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
+    """Everything that happened to one enterprise, newest first, on one timeline: applications and their status
+    changes, residencies and moves, space lets, qualifications, financing and documents. One query per kind of
+    record, whatever their number; each source is filtered by what `user` may see."""
+    from enterprises.models import FinancingEvent, Honour
+
+    entries: list[dict] = []
+
+    def add(when, kind: str, text: str, url: str = "") -> None:
+        day = when.date() if isinstance(when, datetime.datetime) else when
+        entries.append({"date": day, "kind": kind, "text": text, "url": url})
+
+    events = (
+        ApplicationEvent.objects.for_user(user)
+        .filter(application__enterprise=enterprise)
+        .select_related("application__carrier")
+        .exclude(action="create")
+    )
+    for event in events:
+        application = event.application
+        add(
+            timezone.localtime(event.at),
+            "application",
+            _("Application #%(number)s (%(carrier)s, %(stage)s): %(status)s")
+            % {
+                "number": application.pk,
+                "carrier": application.carrier.name,
+                "stage": application.get_stage_display(),
+                "status": event.get_to_status_display(),
+            },
+            reverse("incubation:application_detail", args=[application.pk]),
+        )
+    for transition in (
+        Transition.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("from_residency__carrier", "to_residency__carrier")
+    ):
+        text = f"{transition.get_kind_display()}: {transition.from_residency.carrier.name}"
+        if transition.to_residency:
+            text += f" → {transition.to_residency.carrier.name} · {transition.to_residency.get_stage_display()}"
+        add(transition.occurred_on, "transition", text)
+    for residency in Residency.objects.for_user(user).filter(enterprise=enterprise).select_related("carrier"):
+        add(
+            residency.started_on,
+            "residency",
+            _("Admitted to %(carrier)s, %(stage)s")
+            % {"carrier": residency.carrier.name, "stage": residency.get_stage_display()},
+        )
+    for allocation in (
+        Allocation.objects.for_user(user).filter(residency__enterprise=enterprise).select_related("unit__building")
+    ):
+        add(
+            allocation.period.lower,
+            "allocation",
+            _("Space let: %(unit)s") % {"unit": f"{allocation.unit.building.name} {allocation.unit.code}"},
+        )
+    for registration in TechSMERegistration.objects.for_user(user).filter(enterprise=enterprise):
+        add(
+            registration.registered_on or datetime.date(registration.year, 1, 1),
+            "qualification",
+            _("Registered as a tech-based SME for %(year)s") % {"year": registration.year},
+        )
+    for certificate in HTECertificate.objects.for_user(user).filter(enterprise=enterprise):
+        add(
+            certificate.issued_on,
+            "qualification",
+            _("High-tech enterprise certificate %(number)s") % {"number": certificate.certificate_no},
+        )
+    for honour in Honour.objects.for_user(user).filter(enterprise=enterprise):
+        add(datetime.date(honour.year, 1, 1), "qualification", f"{honour.get_kind_display()} ({honour.year})")
+    for financing in FinancingEvent.objects.for_user(user).filter(enterprise=enterprise):
+        add(
+            financing.occurred_on,
+            "financing",
+            _("%(round)s: %(amount)s × 10k yuan from %(investor)s")
+            % {"round": financing.get_round_display(), "amount": financing.amount, "investor": financing.investor},
+        )
+    for document in Document.objects.for_user(user).filter(enterprise=enterprise):
+        add(
+            timezone.localtime(document.uploaded_at),
+            "document",
+            _("Document uploaded: %(title)s") % {"title": document.title},
+            reverse("enterprises:document_download", args=[document.pk]),
+        )
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    return entries
+
+
+def applications_of(*, user, enterprise: Enterprise) -> QuerySet[Application]:
+    return Application.objects.for_user(user).filter(enterprise=enterprise).select_related("carrier")

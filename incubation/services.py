@@ -4,19 +4,33 @@ that order), checks the actor's permission on the very carrier, and records an a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.postgres.fields.ranges import DateRange
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import record, save_with_audit
+from accounts.audit import only_fields, record, save_with_audit
 from accounts.models import AuditAction
-from enterprises.models import Enterprise
-from incubation import rules
-from incubation.choices import ADMISSION_RULES, ResidencyEndReason, RuleSetKind, TransitionKind
-from incubation.models import Allocation, Residency, RuleSet, Transition
+from accounts.roles import STAFF_ROLES, Role, roles_of
+from enterprises import uploads
+from enterprises.choices import DocumentKind
+from enterprises.models import Document, Enterprise
+from enterprises.services import document_store
+from incubation import rules, workflow
+from incubation.choices import (
+    ADMISSION_RULES,
+    OPEN_APPLICATION_STATUSES,
+    ApplicationStatus,
+    ResidencyEndReason,
+    RuleSetKind,
+    TransitionKind,
+)
+from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, RuleSet, Transition
 from parks.models import Carrier, Unit
 
 RESIDENCY_FIELDS = ("enterprise", "carrier", "stage", "started_on", "planned_end_on", "agreement_no", "note")
@@ -293,6 +307,304 @@ def exit_tenant(*, residency: Residency, on: datetime.date, reason: str, note: s
     )  # fmt: skip
 
 
+# --- Applications ------------------------------------------------------------------------------------------------
+
+APPLICATION_FIELDS = (
+    "project_name", "technology", "intellectual_property", "team", "market", "finances", "funding_needs",
+    "funding_amount", "requested_area", "requested_space_type",
+)  # fmt: skip
+# What a submitted application must contain; a draft may lack any of it.
+REQUIRED_TO_SUBMIT = (
+    "project_name", "technology", "intellectual_property", "team", "market", "finances", "funding_needs",
+    "requested_area", "requested_space_type",
+)  # fmt: skip
+
+
+def _locked_application(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "carrier")
+        .get(pk=application.pk)
+    )
+
+
+def _ensure_applicant(by, application: Application) -> None:
+    """Only a member of the applying enterprise edits the form (staff comment, they do not rewrite it)."""
+    if Role.ENTERPRISE not in roles_of(by) or not application.enterprise.memberships.filter(user=by).exists():
+        raise PermissionDenied(_("Only the applicant can change the application."))
+
+
+def _locked_for_applicant_edit(application: Application, by) -> Application:
+    """The application, locked, if `by` is its applicant and it is still a draft or awaits more material."""
+    application = _locked_application(application)
+    ensure_allowed(by, "change", application)
+    _ensure_applicant(by, application)
+    if application.status not in workflow.EDITABLE:
+        raise ValidationError(
+            _("The application is “%(status)s”: it can only be changed as a draft or when staff ask for more "
+              "material.") % {"status": application.get_status_display()}
+        )  # fmt: skip
+    return application
+
+
+def _log_event(*, application: Application, action: str, from_status: str, by, message: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, action=action, from_status=from_status, to_status=application.status,
+        message=message, by=by,
+    )  # fmt: skip
+
+
+def application_create(
+    *, enterprise: Enterprise, carrier: Carrier, stage: str, by, data: Mapping[str, Any] | None = None
+) -> Application:
+    """Start a draft application of `enterprise` for `stage` at `carrier` (a pair the carrier offers)."""
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ensure_allowed_to_add(by, Application)
+        ensure_allowed(by, "change", enterprise)
+        application = Application(enterprise=enterprise, carrier=carrier, stage=stage, created_by=by)
+        for name, value in only_fields(data or {}, APPLICATION_FIELDS).items():
+            setattr(application, name, value)
+        application.full_clean(validate_constraints=False)
+        if Application.objects.filter(
+            enterprise=enterprise, carrier=carrier, stage=stage, status__in=OPEN_APPLICATION_STATUSES
+        ).exists():
+            raise ValidationError(_("This enterprise already has an open application for this stage at this carrier."))
+        application.save()
+        _log_event(application=application, action="create", from_status="", by=by)
+        record(
+            actor=by, action=AuditAction.CREATE, obj=application,
+            changes={"carrier": [None, str(carrier)], "stage": [None, stage], "status": [None, application.status]},
+        )  # fmt: skip
+    return application
+
+
+def application_update(*, application: Application, by, data: Mapping[str, Any]) -> Application:
+    """Save the form's content: while a draft, or while the applicant answers a request for more material."""
+    with transaction.atomic():
+        application = _locked_for_applicant_edit(application, by)
+        save_with_audit(instance=application, by=by, data=only_fields(data, APPLICATION_FIELDS),
+                        fields=APPLICATION_FIELDS)  # fmt: skip
+    return application
+
+
+def application_attach(*, application: Application, upload, title: str, kind: str, by) -> Document:
+    """Add a document (checked by its content) to an application the applicant may still edit."""
+    file_kind = uploads.check_upload(upload)
+    with transaction.atomic():
+        application = _locked_for_applicant_edit(application, by)
+        document = document_store(
+            enterprise=application.enterprise, upload=upload, file_kind=file_kind, title=title, kind=kind, by=by
+        )
+        application.documents.add(document)
+    return document
+
+
+def application_detach(*, application: Application, document: Document, by) -> None:
+    with transaction.atomic():
+        application = _locked_for_applicant_edit(application, by)
+        application.documents.remove(document)
+        record(actor=by, action=AuditAction.UPDATE, obj=application,
+               changes={"documents": [document.title, None]})  # fmt: skip
+
+
+def application_problems(application: Application) -> dict[str, list[str]]:
+    """Everything that keeps the application from being submitted, by field, all at once."""
+    problems: dict[str, list[str]] = {}
+    for name in REQUIRED_TO_SUBMIT:
+        value = getattr(application, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            label = Application._meta.get_field(name).verbose_name
+            problems.setdefault(name, []).append(_("Fill in “%(field)s”.") % {"field": label})
+    if application.requested_area is not None and application.requested_area <= 0:
+        problems.setdefault("requested_area", []).append(_("Enter the area of space you need, in m²."))
+    if not application.documents.filter(kind=DocumentKind.BUSINESS_PLAN).exists():
+        problems.setdefault("documents", []).append(_("Upload the business plan."))
+    enterprise = application.enterprise
+    if not (enterprise.contact_name and (enterprise.contact_phone or enterprise.contact_email)):
+        problems.setdefault("enterprise", []).append(
+            _("Complete the enterprise profile: a contact person with a phone number or email.")
+        )
+    return problems
+
+
+def _screen(application: Application) -> None:
+    """Keep the admission criteria as evaluated when screening ends (the screening page shows them live)."""
+    evaluation = rules.evaluate(ADMISSION_RULES[application.stage], application.enterprise, timezone.localdate())
+    application.screening_rule_set = evaluation.rule_set
+    application.screening_results = [result.as_dict() for result in evaluation.results]
+
+
+def application_act(*, application: Application, move: str, by, message: str = "") -> Application:
+    """Make one move of the application workflow (incubation.workflow.MOVES). The row is locked: of two people
+    acting on it at once, one moves it and the other is told it has moved on."""
+    chosen = workflow.MOVES.get(move)
+    if chosen is None:
+        raise ValidationError(_("Unknown action."))
+    message = message.strip()
+    with transaction.atomic():
+        application = _locked_application(application)
+        if not workflow.may_by_role(chosen, by):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        ensure_allowed(by, "change", application)
+        if chosen.roles == workflow.APPLICANT:
+            _ensure_applicant(by, application)
+        if application.status not in chosen.sources:
+            raise ValidationError(
+                _("The application is now “%(status)s”, so “%(action)s” no longer applies: someone may have acted "
+                  "on it a moment ago. Reload the page to see its current state.")
+                % {"status": application.get_status_display(), "action": chosen.label}
+            )  # fmt: skip
+        if chosen.needs_message and not message:
+            raise ValidationError({"message": _("Write a message: the applicant will read it.")})
+        if move in ("submit", "respond"):
+            problems = application_problems(application)
+            if problems:
+                raise ValidationError(problems)
+        if move == "send_to_review" and not application.reviews.exists():
+            raise ValidationError(_("Assign at least one expert before sending the application to review."))
+        if move == "close_review":
+            if application.reviews.filter(submitted_at__isnull=True).exists():
+                raise ValidationError(
+                    _("Some experts have not submitted their scores; wait for them or remove their assignment.")
+                )
+        if application.status == ApplicationStatus.SCREENING and chosen.target != ApplicationStatus.MORE_INFO:
+            _screen(application)
+        before = application.status
+        application.status = chosen.target
+        now = timezone.now()
+        if move == "submit":
+            application.submitted_at = now
+        if move in workflow.DECISIONS:
+            application.decided_at = now
+            application.decision_reason = message
+        application.save()
+        _log_event(application=application, action=move, from_status=before, by=by, message=message)
+        changes = {"status": [before, application.status]}
+        if message:
+            changes["message"] = [None, message]
+        record(actor=by, action=AuditAction.UPDATE, obj=application, changes=changes)
+    return application
+
+
+def review_assign(*, application: Application, expert, by) -> Review:
+    """Ask an expert to score the application (blind: they do not see the others' scores until they submit)."""
+    with transaction.atomic():
+        application = _locked_application(application)
+        ensure_allowed_to_add(by, Review)
+        ensure_allowed(by, "change", application)
+        if application.status not in workflow.ASSIGNABLE:
+            raise ValidationError(
+                _("Experts can be assigned while the application is screened or under review, not when it is "
+                  "“%(status)s”.") % {"status": application.get_status_display()}
+            )  # fmt: skip
+        if Role.EXPERT not in roles_of(expert) or not expert.is_active:
+            raise ValidationError({"expert": _("Choose an active user with the expert reviewer role.")})
+        if application.reviews.filter(expert=expert).exists():
+            raise ValidationError({"expert": _("This expert is already assigned to this application.")})
+        if application.scoring_rule_set is None:
+            rubric = rules.rule_set_in_force(RuleSetKind.REVIEW_SCORING, timezone.localdate())
+            if rubric is None:
+                raise ValidationError(_("No scoring rubric is in force; the operating company must add one."))
+            application.scoring_rule_set = rubric
+            application.save(update_fields=["scoring_rule_set", "updated_at"])
+        review = Review.objects.create(application=application, expert=expert, assigned_by=by)
+        record(actor=by, action=AuditAction.CREATE, obj=review,
+               changes={"expert": [None, str(expert)], "application": [None, str(application)]})  # fmt: skip
+    return review
+
+
+def review_unassign(*, review: Review, by) -> None:
+    """Withdraw an assignment the expert has not yet answered."""
+    with transaction.atomic():
+        application = _locked_application(review.application)
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        ensure_allowed(by, "delete", review)
+        ensure_allowed(by, "change", application)
+        if review.submitted_at is not None:
+            raise ValidationError(_("This expert has submitted their scores; the review stays on record."))
+        if application.status not in workflow.ASSIGNABLE:
+            raise ValidationError(_("Assignments can be changed only while screening or under review."))
+        record(actor=by, action=AuditAction.DELETE, obj=review, changes={"expert": [str(review.expert), None]})
+        review.delete()
+
+
+def review_submit(*, review: Review, scores: Mapping[str, Any], comment: str, by) -> Review:
+    """An expert's scores (0–100 per rubric criterion) and comment; the weighted score is fixed on submission."""
+    with transaction.atomic():
+        _locked_application(review.application)
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("application__scoring_rule_set")
+            .get(pk=review.pk)
+        )
+        ensure_allowed(by, "change", review)
+        if review.expert_id != by.pk:
+            raise PermissionDenied(_("Only the assigned expert can score."))
+        if review.submitted_at is not None:
+            raise ValidationError(_("You have submitted your scores already."))
+        if review.application.status not in workflow.SCORABLE:
+            raise ValidationError(_("The application is not under expert review now."))
+        rubric = review.application.scoring_rule_set
+        errors: dict[str, list[str]] = {}
+        clean: dict[str, int] = {}
+        for item in rules.rubric(rubric):
+            value = scores.get(item.code)
+            if value is None or value == "":
+                errors.setdefault(item.code, []).append(_("Score “%(name)s”.") % {"name": item.name})
+                continue
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = -1
+            if not 0 <= number <= 100 or str(number) != str(value).strip():
+                errors.setdefault(item.code, []).append(_("Enter a whole number from 0 to 100."))
+                continue
+            clean[item.code] = number
+        if not comment.strip():
+            errors.setdefault("comment", []).append(_("Write a comment for the staff who decide."))
+        if errors:
+            raise ValidationError(errors)
+        review.scores = clean
+        review.comment = comment.strip()
+        review.weighted_score = rules.weighted_score(rubric, clean)
+        review.submitted_at = timezone.now()
+        review.save()
+        record(actor=by, action=AuditAction.UPDATE, obj=review,
+               changes={"scores": [None, clean], "weighted_score": [None, str(review.weighted_score)]})  # fmt: skip
+    return review
+
+
+def application_admit(
+    *, application: Application, started_on: datetime.date, by, planned_end_on: datetime.date | None = None,
+    agreement_no: str = "", units: tuple[Unit, ...] | list[Unit] = (), allocation_end: datetime.date | None = None,
+) -> Residency:  # fmt: skip
+    """Admit an approved applicant: open its residency at the carrier and stage applied for and, if staff chose
+    units, let them from the start date (overlapping lets are refused by the database)."""
+    with transaction.atomic():
+        application = _locked_application(application)
+        ensure_allowed(by, "change", application)
+        if Role.ENTERPRISE in roles_of(by) and not roles_of(by) & STAFF_ROLES:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if application.status != ApplicationStatus.APPROVED:
+            raise ValidationError(_("Only an approved application can be admitted."))
+        if application.residency_id is not None:
+            raise ValidationError(_("This application has been admitted already."))
+        residency = residency_open(
+            enterprise=application.enterprise, carrier=application.carrier, stage=application.stage,
+            started_on=started_on, planned_end_on=planned_end_on, agreement_no=agreement_no, by=by,
+            note=_("Admitted on application %(number)s") % {"number": application.pk},
+        )  # fmt: skip
+        for unit in units:
+            allocation_create(residency=residency, unit=unit, start=started_on, end=allocation_end, by=by)
+        application.residency = residency
+        application.save(update_fields=["residency", "updated_at"])
+        _log_event(application=application, action="admit", from_status=application.status, by=by,
+                   message=_("Admitted from %(date)s.") % {"date": f"{started_on:%Y-%m-%d}"})  # fmt: skip
+        record(actor=by, action=AuditAction.UPDATE, obj=application, changes={"residency": [None, str(residency)]})
+    return residency
+
+
 # --- Rule sets -------------------------------------------------------------------------------------------------
 
 
@@ -311,6 +623,10 @@ def rule_set_new_version(
                 if not isinstance(value, int | float) or value < 0:
                     raise ValidationError({f"param_{index}_{name}": _("Enter a number of zero or more.")})
             criteria.append({"code": item["code"], "params": changed})
+        if base.kind == RuleSetKind.REVIEW_SCORING:
+            total = sum(item["params"]["weight"] for item in criteria)
+            if total != 100:
+                raise ValidationError(_("The weights must add up to 100; they add up to %(total)s.") % {"total": total})
         if criteria == base.criteria:
             raise ValidationError(_("Nothing changed: a new version needs at least one different threshold."))
         rule_set = RuleSet(

@@ -4,7 +4,21 @@ from incubation import views
 
 app_name = "incubation"
 
+# fmt: off
 urlpatterns = [
+    path("applications/", views.ApplicationQueueView.as_view(), name="applications"),
+    path("applications/new/", views.ApplicationCreateView.as_view(), name="application_create"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/edit/", views.ApplicationEditView.as_view(), name="application_edit"),
+    path("applications/<int:pk>/documents/add/", views.ApplicationDocumentAddView.as_view(),
+         name="application_document_add"),
+    path("applications/<int:pk>/documents/<int:document_pk>/remove/", views.ApplicationDocumentRemoveView.as_view(),
+         name="application_document_remove"),
+    path("applications/<int:pk>/experts/add/", views.ReviewAssignView.as_view(), name="review_assign"),
+    path("applications/<int:pk>/admit/", views.ApplicationAdmitView.as_view(), name="application_admit"),
+    path("applications/<int:pk>/<slug:move>/", views.ApplicationMoveView.as_view(), name="application_move"),
+    path("reviews/<int:pk>/score/", views.ReviewScoreView.as_view(), name="review_score"),
+    path("reviews/<int:pk>/remove/", views.ReviewRemoveView.as_view(), name="review_remove"),
     path("tenants/", views.TenantRosterView.as_view(), name="tenant_roster"),
     path("alerts/", views.AlertsView.as_view(), name="alerts"),
     path("rules/", views.RuleSetListView.as_view(), name="rule_sets"),
@@ -18,3 +32,4 @@ urlpatterns = [
     path("allocations/<int:pk>/end/", views.AllocationEndView.as_view(), name="allocation_end"),
     path("buildings/<int:pk>/occupancy/", views.BuildingOccupancyView.as_view(), name="building_occupancy"),
 ]
+# fmt: on

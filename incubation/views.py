@@ -1,28 +1,36 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
-from accounts.roles import can
-from enterprises.models import Enterprise
-from incubation import rules, selectors, services
-from incubation.choices import RuleSetKind
-from incubation.filters import TenantFilter
+from accounts.roles import STAFF_ROLES, Role, can, has_role, roles_of
+from enterprises.models import Enterprise, EnterpriseMembership
+from incubation import rules, selectors, services, workflow
+from incubation.choices import ApplicationStatus, RuleSetKind
+from incubation.filters import ApplicationFilter, TenantFilter
 from incubation.forms import (
+    AdmitForm,
     AllocationForm,
+    ApplicationForm,
+    AssignExpertForm,
+    DocumentUploadForm,
     EndDateForm,
     ExitForm,
     GraduateForm,
+    MoveForm,
     PromoteForm,
     ResidencyForm,
+    ReviewForm,
     RuleSetVersionForm,
     TransferForm,
 )
-from incubation.models import Allocation, Residency, RuleSet
+from incubation.models import Allocation, Application, Residency, Review, RuleSet
 
 
 class TenantRosterView(RestrictedListView):
@@ -239,6 +247,362 @@ class AlertsView(PortalView, TemplateView):
             sme_alerts=selectors.tech_sme_renewal_alerts(user=user, today=today)[:200],
             **kwargs,
         )
+
+
+# --- Applications ------------------------------------------------------------------------------------------------
+
+
+class ApplicationQueueView(RestrictedListView):
+    """Staff's application queue (the carriers they run), an applicant's own applications, an expert's
+    assignments, the bureau's overview: one list, scoped by role, filtered and sorted."""
+
+    model = Application
+    template_name = "incubation/application_list.html"
+    filterset_class = ApplicationFilter
+    ordering_options = {
+        "submitted": "submitted_at",
+        "enterprise": "enterprise__name",
+        "carrier": "carrier__sort_order",
+        "stage": "stage",
+        "status": "status",
+        "score": "average_score",
+    }
+    default_ordering = "-submitted"
+
+    def base_queryset(self):
+        return selectors.application_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = EnterpriseMembership.objects.filter(user=user).select_related("enterprise")
+        return super().get_context_data(
+            can_apply=can(user, "add", Application),
+            has_enterprise=memberships.exists(),
+            shows_scores=can(user, "view", Review) and not has_role(user, Role.EXPERT),
+            **kwargs,
+        )
+
+
+class ApplicantEnterpriseMixin:
+    """The enterprise the signed-in applicant acts for (their first membership)."""
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        if not can(self.request.user, "add", Application):
+            raise PermissionDenied
+        membership = (
+            EnterpriseMembership.objects.filter(user=self.request.user)
+            .select_related("enterprise__industry_field")
+            .order_by("pk")
+            .first()
+        )
+        if membership is None:
+            raise Http404(_("Your account is not linked to an enterprise yet."))
+        return membership.enterprise
+
+
+class ApplicationCreateView(ApplicantEnterpriseMixin, ServiceFormView):
+    template_name = "incubation/application_form.html"
+    form_class = ApplicationForm
+    success_message = _("Your draft has been saved. Upload the business plan, then submit.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "places": selectors.application_places(enterprise=self.enterprise)}
+
+    def get_initial(self):
+        carrier, stage = self.request.GET.get("carrier"), self.request.GET.get("stage")
+        return {"place": f"{carrier}:{stage}"} if carrier and stage else {}
+
+    def perform(self, data):
+        place = data["place"]
+        return services.application_create(
+            enterprise=self.enterprise, carrier=place["carrier"], stage=place["stage"], by=self.request.user,
+            data=self.form.content(),
+        )  # fmt: skip
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:application_detail", args=[self.result.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("New application"), enterprise=self.enterprise, cancel_url=reverse("incubation:applications"),
+            **kwargs,
+        )  # fmt: skip
+
+
+class ApplicationMixin:
+    """The application in the URL, if the user may `application_action` it (403 by role, 404 out of scope)."""
+
+    application_action = "view"
+
+    @cached_property
+    def application(self) -> Application:
+        return restricted_object(
+            self.request.user, Application, self.kwargs["pk"], self.application_action,
+            queryset=Application.objects.select_related("enterprise", "carrier", "scoring_rule_set"),
+        )  # fmt: skip
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:application_detail", args=[self.application.pk])
+
+
+class ApplicationEditView(ApplicationMixin, ServiceFormView):
+    template_name = "incubation/application_form.html"
+    form_class = ApplicationForm
+    application_action = "change"
+    success_message = _("The application has been saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.application, "places": None}
+
+    def perform(self, data):
+        return services.application_update(application=self.application, by=self.request.user,
+                                           data=self.form.content())  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Edit application"), enterprise=self.application.enterprise, application=self.application,
+            cancel_url=self.get_success_url(), **kwargs,
+        )  # fmt: skip
+
+
+class ApplicationDetailView(PortalView, TemplateView):
+    """Everything about one application on one page: the content, documents, the timeline, and, for whoever may
+    act, the moves the workflow allows now, the screening criteria, the experts' reviews and the admission."""
+
+    template_name = "incubation/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not can(user, "view", Application):
+            raise PermissionDenied
+        try:
+            application = selectors.application_detail(user=user, pk=self.kwargs["pk"])
+        except Application.DoesNotExist as missing:
+            raise Http404 from missing
+        is_applicant = has_role(user, Role.ENTERPRISE) and any(
+            membership.user_id == user.pk for membership in application.enterprise.memberships.all()
+        )
+        may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
+        is_staff_here = may_change and bool(roles_of(user) & STAFF_ROLES)
+        moves = [
+            move
+            for move in workflow.moves_from(application.status)
+            if workflow.may_by_role(move, user)
+            and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
+        ]
+        reviews = selectors.reviews_visible(user=user, application=application) if can(user, "view", Review) else []
+        own_review = next((review for review in reviews if review.expert_id == user.pk), None)
+        rubric = rules.rubric(application.scoring_rule_set) if application.scoring_rule_set else []
+        for review in reviews:
+            review.score_list = [review.scores.get(item.code) for item in rubric]
+        content_rows = [
+            (Application._meta.get_field(name).verbose_name, getattr(application, name))
+            for name in ("technology", "intellectual_property", "team", "market", "finances", "funding_needs")
+        ]
+        context = {
+            "application": application,
+            "content_rows": content_rows,
+            "enterprise": application.enterprise,
+            "events": application.events.all(),
+            "documents": application.documents.all(),
+            "moves": moves,
+            "is_applicant": is_applicant,
+            "can_edit": is_applicant and application.status in workflow.EDITABLE,
+            "is_staff_here": is_staff_here,
+            "reviews": reviews,
+            "own_review": own_review,
+            "rubric": rubric,
+            "review_summary": selectors.review_summary(reviews),
+            "show_reviews": bool(reviews) and (not has_role(user, Role.EXPERT) or (own_review and
+                                                                                   own_review.submitted_at)),
+            "upload_form": DocumentUploadForm() if is_applicant and application.status in workflow.EDITABLE else None,
+        }  # fmt: skip
+        if is_staff_here or has_role(user, Role.BUREAU):
+            if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING):
+                context["screening"] = selectors.screening_preview(application=application)
+            if is_staff_here and application.status in workflow.ASSIGNABLE:
+                assigned = [review.expert_id for review in reviews]
+                context["assign_form"] = AssignExpertForm(
+                    experts=selectors.experts_available().exclude(pk__in=assigned)
+                )
+            context["can_admit"] = (
+                is_staff_here and application.status == ApplicationStatus.APPROVED and application.residency_id is None
+            )
+        if application.status in workflow.EDITABLE and is_applicant:
+            context["problems"] = services.application_problems(application)
+        return super().get_context_data(**context, **kwargs)
+
+
+class ApplicationMoveView(ApplicationMixin, ServiceFormView):
+    """Confirm one workflow move, with the message it needs (a request for material, a decision's reason)."""
+
+    template_name = "incubation/application_move.html"
+    form_class = MoveForm
+    application_action = "change"
+
+    @cached_property
+    def move(self) -> workflow.Move:
+        move = workflow.MOVES.get(self.kwargs["move"])
+        if move is None:
+            raise Http404
+        if not workflow.may_by_role(move, self.request.user):
+            raise PermissionDenied
+        return move
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.move  # noqa: B018 (403 before anything else when the role may never make this move)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "move": self.move}
+
+    @property
+    def success_message(self):
+        return _("Done: the application is now “%(status)s”.") % {"status": self.result.get_status_display()}
+
+    def perform(self, data):
+        return services.application_act(
+            application=self.application, move=self.move.name, by=self.request.user, message=data["message"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application, move=self.move, title=self.move.label, cancel_url=self.get_success_url(),
+            **kwargs,
+        )  # fmt: skip
+
+
+class ApplicationDocumentAddView(ApplicationMixin, ServiceFormView):
+    template_name = "incubation/application_form.html"
+    form_class = DocumentUploadForm
+    application_action = "change"
+    success_message = _("The document has been uploaded.")
+
+    def perform(self, data):
+        return services.application_attach(
+            application=self.application, upload=data["file"], title=data["title"], kind=data["kind"],
+            by=self.request.user,
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Upload a document"), enterprise=self.application.enterprise, application=self.application,
+            cancel_url=self.get_success_url(), multipart=True, **kwargs,
+        )  # fmt: skip
+
+
+class ApplicationDocumentRemoveView(ApplicationMixin, PortalView, View):
+    application_action = "change"
+
+    def post(self, request, pk, document_pk):
+        document = get_object_or_404(self.application.documents.all(), pk=document_pk)
+        try:
+            services.application_detach(application=self.application, document=document, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document has been removed from the application."))
+        return redirect(self.get_success_url())
+
+
+class ReviewAssignView(ApplicationMixin, ServiceFormView):
+    template_name = "incubation/application_move.html"
+    form_class = AssignExpertForm
+    application_action = "change"
+    success_message = _("The expert has been assigned.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "add", Review):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "experts": selectors.experts_available()}
+
+    def perform(self, data):
+        return services.review_assign(application=self.application, expert=data["expert"], by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application, title=_("Assign an expert"), cancel_url=self.get_success_url(), **kwargs
+        )
+
+
+class ReviewMixin:
+    @cached_property
+    def review(self) -> Review:
+        return restricted_object(
+            self.request.user, Review, self.kwargs["pk"], self.review_action,
+            queryset=Review.objects.select_related("application__enterprise", "application__carrier",
+                                                   "application__scoring_rule_set", "expert"),
+        )  # fmt: skip
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:application_detail", args=[self.review.application_id])
+
+
+class ReviewRemoveView(ReviewMixin, PortalView, View):
+    review_action = "delete"
+
+    def post(self, request, pk):
+        try:
+            services.review_unassign(review=self.review, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The assignment has been withdrawn."))
+        return redirect(self.get_success_url())
+
+
+class ReviewScoreView(ReviewMixin, ServiceFormView):
+    template_name = "incubation/review_form.html"
+    form_class = ReviewForm
+    review_action = "change"
+    success_message = _("Your scores have been submitted. You can now see the other experts' scores.")
+
+    def get_form_kwargs(self):
+        if self.review.expert_id != self.request.user.pk:
+            raise PermissionDenied
+        return {**super().get_form_kwargs(), "rubric": rules.rubric(self.review.application.scoring_rule_set)}
+
+    def perform(self, data):
+        return services.review_submit(
+            review=self.review, scores=self.form.scores(), comment=data["comment"], by=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        application = self.review.application
+        return super().get_context_data(
+            review=self.review, application=application, title=_("Score the application"),
+            documents=application.documents.all(), cancel_url=self.get_success_url(), **kwargs,
+        )  # fmt: skip
+
+
+class ApplicationAdmitView(ApplicationMixin, ServiceFormView):
+    template_name = "incubation/application_move.html"
+    form_class = AdmitForm
+    application_action = "change"
+    success_message = _("The applicant has been admitted; the residency is open.")
+
+    def get_form_kwargs(self):
+        if not has_role(self.request.user, *STAFF_ROLES):
+            raise PermissionDenied
+        return {**super().get_form_kwargs(), "application": self.application}
+
+    def perform(self, data):
+        return services.application_admit(
+            application=self.application, by=self.request.user, started_on=data["started_on"],
+            planned_end_on=data["planned_end_on"], agreement_no=data["agreement_no"], units=list(data["units"]),
+            allocation_end=data["allocation_end"],
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application, title=_("Admit the applicant"), cancel_url=self.get_success_url(),
+            **kwargs,
+        )  # fmt: skip
 
 
 class RuleSetListView(PortalView, TemplateView):

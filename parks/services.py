@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import delete_with_audit, save_with_audit
+from accounts.audit import delete_with_audit, only_fields, save_with_audit
 from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
 CARRIER_EDITABLE_FIELDS = (
@@ -33,15 +33,6 @@ FOCUS_FIELD_FIELDS = ("name", "name_en", "parent", "sort_order")
 UNIT_FIELDS = ("code", "floor", "area_m2", "kind", "stage_zone", "note")
 
 
-def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    return dict(data)
-
-
 def _lock(model, pk: int):
     return model.objects.select_for_update().get(pk=pk)
 
@@ -49,7 +40,7 @@ def _lock(model, pk: int):
 def carrier_update(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Carrier:
     """Change a carrier's description, contacts, stages and focus fields. Stages still used by a unit's zone
     cannot be removed (Carrier.clean)."""
-    data = _only(data, CARRIER_EDITABLE_FIELDS)
+    data = only_fields(data, CARRIER_EDITABLE_FIELDS)
     with transaction.atomic():
         carrier = _lock(Carrier, carrier.pk)
         ensure_allowed(by, "change", carrier)
@@ -58,7 +49,7 @@ def carrier_update(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Carrier:
 
 
 def anchor_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> AnchorOrganisation:
-    data = _only(data, ANCHOR_FIELDS)
+    data = only_fields(data, ANCHOR_FIELDS)
     with transaction.atomic():
         carrier = _lock(Carrier, carrier.pk)
         ensure_allowed_to_add(by, AnchorOrganisation, within=carrier)
@@ -68,7 +59,7 @@ def anchor_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> AnchorOrg
 
 
 def anchor_update(*, anchor: AnchorOrganisation, by, data: Mapping[str, Any]) -> AnchorOrganisation:
-    data = _only(data, ANCHOR_FIELDS)
+    data = only_fields(data, ANCHOR_FIELDS)
     with transaction.atomic():
         anchor = _lock(AnchorOrganisation, anchor.pk)
         ensure_allowed(by, "change", anchor)
@@ -85,7 +76,7 @@ def anchor_delete(*, anchor: AnchorOrganisation, by) -> None:
 
 def accreditation_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Accreditation:
     """Record an accreditation decision. The latest decision by date is the carrier's current level."""
-    data = _only(data, ACCREDITATION_FIELDS)
+    data = only_fields(data, ACCREDITATION_FIELDS)
     with transaction.atomic():
         carrier = _lock(Carrier, carrier.pk)
         ensure_allowed_to_add(by, Accreditation, within=carrier)
@@ -95,7 +86,7 @@ def accreditation_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Ac
 
 
 def accreditation_update(*, accreditation: Accreditation, by, data: Mapping[str, Any]) -> Accreditation:
-    data = _only(data, ACCREDITATION_FIELDS)
+    data = only_fields(data, ACCREDITATION_FIELDS)
     with transaction.atomic():
         accreditation = _lock(Accreditation, accreditation.pk)
         ensure_allowed(by, "change", accreditation)
@@ -104,7 +95,7 @@ def accreditation_update(*, accreditation: Accreditation, by, data: Mapping[str,
 
 
 def building_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Building:
-    data = _only(data, BUILDING_FIELDS)
+    data = only_fields(data, BUILDING_FIELDS)
     with transaction.atomic():
         carrier = _lock(Carrier, carrier.pk)
         ensure_allowed_to_add(by, Building, within=carrier)
@@ -114,7 +105,7 @@ def building_create(*, carrier: Carrier, by, data: Mapping[str, Any]) -> Buildin
 
 
 def building_update(*, building: Building, by, data: Mapping[str, Any]) -> Building:
-    data = _only(data, BUILDING_FIELDS)
+    data = only_fields(data, BUILDING_FIELDS)
     with transaction.atomic():
         building = _lock(Building, building.pk)
         ensure_allowed(by, "change", building)
@@ -134,7 +125,7 @@ def building_delete(*, building: Building, by) -> None:
 
 def unit_create(*, building: Building, by, data: Mapping[str, Any]) -> Unit:
     """Add a unit to a building. Its stage zone must be a stage the building's carrier offers (Unit.clean)."""
-    data = _only(data, UNIT_FIELDS)
+    data = only_fields(data, UNIT_FIELDS)
     with transaction.atomic():
         # Lock order carrier -> building -> unit everywhere: the carrier's stages decide which zones are valid.
         _lock(Carrier, building.carrier_id)
@@ -146,7 +137,7 @@ def unit_create(*, building: Building, by, data: Mapping[str, Any]) -> Unit:
 
 
 def unit_update(*, unit: Unit, by, data: Mapping[str, Any]) -> Unit:
-    data = _only(data, UNIT_FIELDS)
+    data = only_fields(data, UNIT_FIELDS)
     with transaction.atomic():
         _lock(Carrier, unit.building.carrier_id)
         unit = Unit.objects.select_related("building__carrier").select_for_update(of=("self",)).get(pk=unit.pk)
@@ -172,7 +163,7 @@ def accreditation_delete(*, accreditation: Accreditation, by) -> None:
 
 def focus_field_create(*, by, data: Mapping[str, Any]) -> FocusField:
     """Add an industry (no parent) or a field under an industry."""
-    data = _only(data, FOCUS_FIELD_FIELDS)
+    data = only_fields(data, FOCUS_FIELD_FIELDS)
     with transaction.atomic():
         ensure_allowed_to_add(by, FocusField)
         field = FocusField()
@@ -181,7 +172,7 @@ def focus_field_create(*, by, data: Mapping[str, Any]) -> FocusField:
 
 
 def focus_field_update(*, field: FocusField, by, data: Mapping[str, Any]) -> FocusField:
-    data = _only(data, FOCUS_FIELD_FIELDS)
+    data = only_fields(data, FOCUS_FIELD_FIELDS)
     with transaction.atomic():
         field = _lock(FocusField, field.pk)
         ensure_allowed(by, "change", field)

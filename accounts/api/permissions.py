@@ -22,7 +22,10 @@ class RolePolicyPermission(BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return bool(getattr(view, "allow_any_role", False))
-        action = _ACTIONS.get(request.method, "change")
+        # A command endpoint names the POLICY action it needs (e.g. staff "change" an application to screen it).
+        action = getattr(view, "policy_actions", {}).get(getattr(view, "action", None)) or _ACTIONS.get(
+            request.method, "change"
+        )
         if request.method not in view.allowed_methods:
             # Let DRF answer 405 to every role that may write at all, rather than 403 to some.
             action = "change"

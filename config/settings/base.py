@@ -153,6 +153,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded documents live under MEDIA_ROOT, outside static/, with no public URL: a view that checks permission
+# serves each one. The largest upload accepted, in bytes (business plans with figures run to a few MB).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -194,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "parks.choices.UnitKind",
         "StageEnum": "parks.choices.Stage",
         "AccreditationLevelEnum": "parks.choices.AccreditationLevel",
+        "ApplicationStatusEnum": "incubation.choices.ApplicationStatus",
     },
 }
 

@@ -1,7 +1,10 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from enterprises import services
 from enterprises.models import (
+    Document,
     Enterprise,
     FinancingEvent,
     Honour,
@@ -46,3 +49,38 @@ RECORD_SERIALIZERS = {
     model: record_serializer(model)
     for model in (TeamMember, TechSMERegistration, HTECertificate, Honour, FinancingEvent)
 }
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """An uploaded document's description; `download` is the permission-checked URL that serves the file."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "enterprise", "kind", "title", "original_name", "content_type", "size", "sha256",
+            "tech_sme_registration", "hte_certificate", "honour", "uploaded_by", "uploaded_at", "download",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_download(self, document) -> str:
+        path = reverse("enterprises:document_download", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    """Exactly one of the three record ids: what the file is evidence of."""
+
+    file = serializers.FileField()
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    tech_sme_registration = serializers.IntegerField(required=False)
+    hte_certificate = serializers.IntegerField(required=False)
+    honour = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        given = [name for name in ("tech_sme_registration", "hte_certificate", "honour") if attrs.get(name)]
+        if len(given) != 1:
+            raise serializers.ValidationError(_("Name exactly one record the file is evidence of."))
+        return attrs

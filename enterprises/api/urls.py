@@ -9,5 +9,6 @@ router.register("tech-sme-registrations", views.TechSMERegistrationViewSet, base
 router.register("hte-certificates", views.HTECertificateViewSet, basename="hte-certificate")
 router.register("honours", views.HonourViewSet, basename="honour")
 router.register("financing-events", views.FinancingEventViewSet, basename="financing-event")
+router.register("documents", views.DocumentViewSet, basename="document")
 
 urlpatterns = router.urls

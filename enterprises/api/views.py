@@ -1,14 +1,26 @@
 """Thin API views over the enterprise selectors; writes call enterprises.services."""
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
 from accounts.api.viewsets import RestrictedModelViewSet
 from enterprises import selectors, services
-from enterprises.api.serializers import RECORD_SERIALIZERS, EnterpriseSerializer
+from enterprises.api.serializers import (
+    RECORD_SERIALIZERS,
+    DocumentSerializer,
+    EnterpriseSerializer,
+    EvidenceUploadSerializer,
+)
+from enterprises.choices import DocumentKind
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import (
+    Document,
     Enterprise,
     FinancingEvent,
     Honour,
@@ -86,3 +98,50 @@ TechSMERegistrationViewSet = _record_viewset(TechSMERegistration, ["-year", "id"
 HTECertificateViewSet = _record_viewset(HTECertificate, ["-issued_on", "id"])
 HonourViewSet = _record_viewset(Honour, ["-year", "id"])
 FinancingEventViewSet = _record_viewset(FinancingEvent, ["-occurred_on", "id"])
+
+
+EVIDENCE_MODELS = {
+    "tech_sme_registration": TechSMERegistration,
+    "hte_certificate": HTECertificate,
+    "honour": Honour,
+}
+
+
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Uploaded documents of the enterprises you may see. Evidence of a qualification is uploaded here; business
+    plans and supplements through the application's `upload` command."""
+
+    queryset = Document.objects.all()
+    serializer_class = DocumentSerializer
+    filterset_fields = ["enterprise", "kind"]
+    ordering = ["-uploaded_at", "-id"]
+    policy_actions = {"evidence": "add"}
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user, "delete" if self.action == "destroy" else "view")
+
+    def perform_destroy(self, instance):
+        services.document_delete(document=instance, by=self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: DocumentSerializer},
+        summary="Upload evidence of a tech-SME registration, an HTE certificate or an honour",
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request):
+        serializer = EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        field = next(name for name in EVIDENCE_MODELS if data.get(name))
+        model = EVIDENCE_MODELS[field]
+        record = get_object_or_404(
+            model.objects.for_user(request.user, "change").select_related("enterprise"), pk=data[field]
+        )
+        document = services.document_store(
+            enterprise=record.enterprise, upload=data["file"], title=data["title"],
+            kind=DocumentKind.QUALIFICATION_EVIDENCE, by=request.user, evidence_of=record,
+        )  # fmt: skip
+        return Response(DocumentSerializer(document, context={"request": request}).data, status=201)

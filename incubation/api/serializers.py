@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
+from incubation import workflow
 from incubation.choices import ResidencyEndReason
-from incubation.models import Allocation, Residency, Transition
+from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 
 
 class ResidencySerializer(serializers.ModelSerializer):
@@ -73,3 +74,107 @@ class TransitionSerializer(serializers.ModelSerializer):
             "id", "enterprise", "kind", "occurred_on", "from_residency", "to_residency", "rule_set", "criteria",
             "override_reason", "note", "by", "created_at",
         ]  # fmt: skip
+
+
+# --- Applications ------------------------------------------------------------------------------------------------
+
+
+class ApplicationEventSerializer(serializers.ModelSerializer):
+    by_name = serializers.CharField(source="by.name", read_only=True)
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["id", "action", "from_status", "to_status", "message", "by", "by_name", "at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """An application as the applicant, staff, experts and the bureau read it; drafts are written with the same
+    fields (carrier and stage only on creation)."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    experts_assigned = serializers.IntegerField(read_only=True, required=False)
+    experts_done = serializers.IntegerField(read_only=True, required=False)
+    allowed_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "enterprise", "enterprise_name", "carrier", "stage", "status", "project_name", "technology",
+            "intellectual_property", "team", "market", "finances", "funding_needs", "funding_amount",
+            "requested_area", "requested_space_type", "documents", "screening_rule_set", "screening_results",
+            "scoring_rule_set", "decision_reason", "residency", "submitted_at", "decided_at", "created_at",
+            "experts_assigned", "experts_done", "allowed_moves",
+        ]  # fmt: skip
+        read_only_fields = [
+            "enterprise", "status", "documents", "screening_rule_set", "screening_results", "scoring_rule_set",
+            "decision_reason", "residency", "submitted_at", "decided_at", "created_at",
+        ]  # fmt: skip
+
+    def get_allowed_moves(self, application) -> list[str]:
+        """The workflow moves the requesting user's role allows from the current status."""
+        user = self.context["request"].user
+        return [move.name for move in workflow.moves_from(application.status) if workflow.may_by_role(move, user)]
+
+
+class ApplicationUpdateSerializer(ApplicationSerializer):
+    class Meta(ApplicationSerializer.Meta):
+        read_only_fields = [*ApplicationSerializer.Meta.read_only_fields, "carrier", "stage"]
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField()
+
+
+class AssignSerializer(serializers.Serializer):
+    expert = serializers.IntegerField(help_text="The id of a user with the expert reviewer role.")
+
+
+class AdmitSerializer(serializers.Serializer):
+    started_on = serializers.DateField()
+    planned_end_on = serializers.DateField(required=False, allow_null=True)
+    agreement_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    allocation_end = serializers.DateField(required=False, allow_null=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=["business_plan", "supplement"])
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["met", "unmet", "unknown"])
+    detail = serializers.CharField()
+
+
+class ScreeningSerializer(serializers.Serializer):
+    rule_set = serializers.IntegerField(allow_null=True)
+    satisfied = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "application", "expert", "expert_name", "assigned_by", "assigned_at", "scores", "comment",
+            "weighted_score", "submitted_at",
+        ]  # fmt: skip
+
+
+class ScoreSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=100),
+        help_text="Criterion code of the application's scoring rubric -> score from 0 to 100.",
+    )
+    comment = serializers.CharField()

@@ -6,5 +6,7 @@ router = DefaultRouter()
 router.register("residencies", views.ResidencyViewSet, basename="residency")
 router.register("allocations", views.AllocationViewSet, basename="allocation")
 router.register("transitions", views.TransitionViewSet, basename="transition")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("reviews", views.ReviewViewSet, basename="review")
 
 urlpatterns = router.urls

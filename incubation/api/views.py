@@ -1,25 +1,43 @@
 """Residencies and allocations: resources for reading; admission, allocation, ending and exit are commands that
 call the same services as the web pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from incubation import services
+from accounts.roles import TENANT_OVERSIGHT, has_role
+from enterprises.api.serializers import DocumentSerializer
+from incubation import selectors, services
 from incubation.api.serializers import (
+    AdmitSerializer,
     AllocationCreateSerializer,
     AllocationSerializer,
+    ApplicationEventSerializer,
+    ApplicationSerializer,
+    ApplicationUpdateSerializer,
+    AssignSerializer,
+    DecisionSerializer,
+    DocumentUploadSerializer,
     EndSerializer,
     ExitSerializer,
     GraduateSerializer,
+    MessageSerializer,
     PromoteSerializer,
     ResidencySerializer,
+    ReviewSerializer,
+    ScoreSerializer,
+    ScreeningSerializer,
     TransferSerializer,
     TransitionSerializer,
 )
-from incubation.models import Allocation, Residency, Transition
+from incubation.filters import ApplicationFilter
+from incubation.models import Allocation, Application, Residency, Review, Transition
 from parks.models import Carrier, Unit
 
 _ACTIONS = {"list": "view", "retrieve": "view", "create": "add"}
@@ -118,3 +136,215 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         allocation = services.allocation_end(allocation=allocation, by=request.user, **serializer.validated_data)
         return Response(AllocationSerializer(allocation).data)
+
+
+# --- Applications ------------------------------------------------------------------------------------------------
+
+_COMMAND = "change"  # commands need the POLICY "change" right on the application; the service checks the rest
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Applications, scoped by role (an applicant's own, staff their carriers', experts those assigned to them,
+    the bureau all submitted ones). Drafts are created and edited by the applicant; every workflow move is a
+    command that calls the service the web pages call."""
+
+    queryset = Application.objects.all()
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    ordering_fields = ["submitted_at", "created_at", "status"]
+    ordering = ["-submitted_at", "-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    policy_actions = {
+        "create": "add",
+        "partial_update": "change",
+        "submit": _COMMAND,
+        "withdraw": _COMMAND,
+        "respond": _COMMAND,
+        "screen": _COMMAND,
+        "request_more_info": _COMMAND,
+        "send_to_review": _COMMAND,
+        "to_decision": _COMMAND,
+        "close_review": _COMMAND,
+        "decide": _COMMAND,
+        "assign": _COMMAND,
+        "admit": _COMMAND,
+        "upload": _COMMAND,
+    }
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return selectors.application_queue(user=self.request.user)
+        return Application.objects.for_user(self.request.user, _ACTIONS.get(self.action, "change"))
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return ApplicationUpdateSerializer
+        return super().get_serializer_class()
+
+    def _application_for(self, command: str = "change") -> Application:
+        return get_object_or_404(Application.objects.for_user(self.request.user, command), pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        membership = getattr(self.request.user, "membership", None)
+        if membership is None:
+            raise PermissionDenied(_("Your account is not linked to an enterprise yet."))
+        carrier, stage = data.pop("carrier"), data.pop("stage")
+        serializer.instance = services.application_create(
+            enterprise=membership.enterprise, carrier=carrier, stage=stage, by=self.request.user, data=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.application_update(
+            application=self._application_for(), by=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    def _move(self, request, move: str, message: str = "") -> Response:
+        application = services.application_act(
+            application=self._application_for(), move=move, by=request.user, message=message
+        )
+        return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
+
+    def _message(self, request) -> str:
+        serializer = MessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["message"]
+
+    @extend_schema(request=None, responses=ApplicationSerializer, summary="Submit a draft (applicant)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._move(request, "submit")
+
+    @extend_schema(request=MessageSerializer, responses=ApplicationSerializer, summary="Withdraw (applicant)")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._move(request, "withdraw", self._message(request))
+
+    @extend_schema(
+        request=MessageSerializer, responses=ApplicationSerializer, summary="Send requested material (applicant)"
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        return self._move(request, "respond", self._message(request))
+
+    @extend_schema(request=None, responses=ApplicationSerializer, summary="Start screening (staff)")
+    @action(detail=True, methods=["post"])
+    def screen(self, request, pk=None):
+        return self._move(request, "start_screening")
+
+    @extend_schema(request=MessageSerializer, responses=ApplicationSerializer, summary="Request more material")
+    @action(detail=True, methods=["post"], url_path="request-more-info")
+    def request_more_info(self, request, pk=None):
+        return self._move(request, "request_more_info", self._message(request))
+
+    @extend_schema(request=None, responses=ApplicationSerializer, summary="Send to expert review (staff)")
+    @action(detail=True, methods=["post"], url_path="send-to-review")
+    def send_to_review(self, request, pk=None):
+        return self._move(request, "send_to_review")
+
+    @extend_schema(request=None, responses=ApplicationSerializer, summary="Proceed to decision without review")
+    @action(detail=True, methods=["post"], url_path="to-decision")
+    def to_decision(self, request, pk=None):
+        return self._move(request, "to_decision")
+
+    @extend_schema(request=None, responses=ApplicationSerializer, summary="Close the expert review (staff)")
+    @action(detail=True, methods=["post"], url_path="close-review")
+    def close_review(self, request, pk=None):
+        return self._move(request, "close_review")
+
+    @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer, summary="Approve or reject (staff)")
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._move(request, serializer.validated_data["decision"], serializer.validated_data["reason"])
+
+    @extend_schema(request=AssignSerializer, responses={201: ReviewSerializer}, summary="Assign an expert (staff)")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        expert = get_object_or_404(selectors.experts_available(), pk=serializer.validated_data["expert"])
+        review = services.review_assign(application=self._application_for(), expert=expert, by=request.user)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdmitSerializer, responses={201: ResidencySerializer}, summary="Admit (staff)")
+    @action(detail=True, methods=["post"])
+    def admit(self, request, pk=None):
+        application = self._application_for()
+        serializer = AdmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit_ids = data.pop("units")
+        units = list(Unit.objects.filter(pk__in=unit_ids, building__carrier=application.carrier_id))
+        if len(units) != len(set(unit_ids)):
+            raise DRFValidationError({"units": [_("Choose units of the carrier applied to.")]})
+        residency = services.application_admit(application=application, by=request.user, units=units, **data)
+        return Response(ResidencySerializer(residency).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+        summary="Upload a document (applicant)",
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def upload(self, request, pk=None):
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.application_attach(application=self._application_for(), by=request.user,
+                                               upload=serializer.validated_data["file"],
+                                               title=serializer.validated_data["title"],
+                                               kind=serializer.validated_data["kind"])  # fmt: skip
+        return Response(DocumentSerializer(document, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(responses=ScreeningSerializer, summary="Admission criteria evaluated now (staff, bureau)")
+    @action(detail=True, methods=["get"])
+    def screening(self, request, pk=None):
+        if not has_role(request.user, *TENANT_OVERSIGHT):
+            raise PermissionDenied
+        evaluation = selectors.screening_preview(application=self.get_object())
+        return Response(
+            {
+                "rule_set": evaluation.rule_set.pk if evaluation.rule_set else None,
+                "satisfied": evaluation.satisfied,
+                "criteria": [result.as_dict() for result in evaluation.results],
+            }
+        )
+
+    @extend_schema(responses=ApplicationEventSerializer(many=True), summary="The status timeline")
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, pk=None):
+        application = self.get_object()
+        events = application.events.select_related("by").order_by("at", "id")
+        return Response(ApplicationEventSerializer(events, many=True).data)
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                    viewsets.GenericViewSet):  # fmt: skip
+    """Expert reviews: staff see those of their carriers' applications, an expert their own (and the others' of
+    an application once they have submitted theirs). Scoring is a command; withdrawing an assignment is DELETE."""
+
+    queryset = Review.objects.select_related("expert")
+    serializer_class = ReviewSerializer
+    filterset_fields = ["application", "expert"]
+    ordering = ["assigned_at", "id"]
+    policy_actions = {"score": "change"}
+
+    def get_queryset(self):
+        action_name = {"score": "change", "destroy": "delete"}.get(self.action, "view")
+        return super().get_queryset().for_user(self.request.user, action_name)
+
+    def perform_destroy(self, instance):
+        services.review_unassign(review=instance, by=self.request.user)
+
+    @extend_schema(request=ScoreSerializer, responses=ReviewSerializer, summary="Submit scores (the expert)")
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        review = self.get_object()
+        serializer = ScoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_submit(review=review, by=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data)
