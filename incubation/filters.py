@@ -1,14 +1,22 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, HTECertificate, TechSMERegistration
 from enterprises.selectors import search_enterprises
 from incubation.choices import ApplicationStatus
 from incubation.models import Application, Residency
 from parks.choices import Stage
 from parks.filter_fields import FocusFieldFilter
 from parks.models import Carrier
+
+QUALIFICATIONS = [
+    ("hte", _("valid high-tech enterprise certificate")),
+    ("tech_sme", _("tech-based SME this year")),
+    ("tech_sme_missing", _("not registered as a tech-based SME this year")),
+    ("none", _("neither")),
+]
 
 
 class TenantFilter(django_filters.FilterSet):
@@ -20,10 +28,26 @@ class TenantFilter(django_filters.FilterSet):
         field_name="months_in_residence", lookup_expr="gte", label=_("months in residence, at least")
     )
     ending_within_days = django_filters.NumberFilter(method="filter_ending", label=_("planned end within (days)"))
+    qualification = django_filters.ChoiceFilter(
+        method="filter_qualification", label=_("qualification"), choices=QUALIFICATIONS
+    )
 
     class Meta:
         model = Residency
-        fields = ["q", "carrier", "stage", "industry", "min_months", "ending_within_days"]
+        fields = ["q", "carrier", "stage", "industry", "min_months", "ending_within_days", "qualification"]
+
+    def filter_qualification(self, queryset, name, value):
+        today = timezone.localdate()
+        hte = HTECertificate.objects.filter(
+            enterprise=OuterRef("enterprise"), issued_on__lte=today, expires_on__gt=today
+        )
+        tech_sme = TechSMERegistration.objects.filter(enterprise=OuterRef("enterprise"), year=today.year)
+        return {
+            "hte": queryset.filter(Exists(hte)),
+            "tech_sme": queryset.filter(Exists(tech_sme)),
+            "tech_sme_missing": queryset.exclude(Exists(tech_sme)),
+            "none": queryset.exclude(Exists(hte)).exclude(Exists(tech_sme)),
+        }[value]
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(Q(enterprise__industry_field=value) | Q(enterprise__industry_field__parent=value))
