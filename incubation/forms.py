@@ -1,11 +1,12 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
 from enterprises.choices import DocumentKind
 from incubation.choices import ResidencyEndReason
-from incubation.models import Application
+from incubation.models import Allocation, Application
 from parks.choices import Stage
 from parks.models import Carrier, Unit
 
@@ -269,11 +270,13 @@ class AdmitForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
+        let_today = Allocation.objects.filter(unit=OuterRef("pk"), period__contains=timezone.localdate())
         self.fields["units"].queryset = (
             Unit.objects.filter(building__carrier=application.carrier_id, stage_zone=application.stage)
             .select_related("building")
+            .annotate(let_today=Exists(let_today))
             .order_by("building__name", "floor", "code")
         )
         self.fields["units"].label_from_instance = lambda unit: (
-            f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}"
+            f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}" + (f" · {_('let now')}" if unit.let_today else "")
         )
