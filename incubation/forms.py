@@ -254,6 +254,9 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "comment"}
 
 
+LET_NOW = _("let now")
+
+
 class AdmitForm(BootstrapFormMixin, forms.Form):
     started_on = forms.DateField(label=_("start date"), widget=DATE, initial=timezone.localdate)
     planned_end_on = forms.DateField(label=_("planned end date"), widget=DATE, required=False)
@@ -277,6 +280,9 @@ class AdmitForm(BootstrapFormMixin, forms.Form):
             .annotate(let_today=Exists(let_today))
             .order_by("building__name", "floor", "code")
         )
-        self.fields["units"].label_from_instance = lambda unit: (
-            f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}" + (f" · {_('let now')}" if unit.let_today else "")
-        )
+        self.fields["units"].label_from_instance = self.unit_label
+
+    @staticmethod
+    def unit_label(unit) -> str:
+        label = f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}"
+        return f"{label} · {LET_NOW}" if unit.let_today else label
