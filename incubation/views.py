@@ -408,6 +408,8 @@ class ApplicationDetailView(PortalView, TemplateView):
             "documents": application.documents.all(),
             "moves": moves,
             "is_applicant": is_applicant,
+            # Staff and the bureau open the enterprise's page; experts see only what the application shows.
+            "links_enterprise": can(user, "view", Enterprise),
             "can_edit": is_applicant and application.status in workflow.EDITABLE,
             "is_staff_here": is_staff_here,
             "reviews": reviews,
