@@ -51,3 +51,17 @@ class RuleSetAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from incubation.models import TenantImport  # noqa: E402  (next to its admin, so this section merges cleanly)
+
+
+@admin.register(TenantImport)
+class TenantImportAdmin(ReadOnlyAdmin):
+    """Imports are previewed and applied on the portal's pages (incubation.tenant_import); the admin only reads."""
+
+    list_display = ["file_name", "status", "created_by", "created_at", "applied_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "file_sha256"]
+    list_select_related = ["created_by"]
+    exclude = ["rows"]

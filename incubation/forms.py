@@ -137,3 +137,17 @@ PARAM_LABELS = {
     "amount_wan": _("amount (10k yuan)"),
     "years": _("years"),
 }
+
+
+class TenantImportUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        help_text=_("The filled-in template; at most 5,000 rows and 5 MB."),
+    )
+
+
+class TenantImportConfirmForm(forms.Form):
+    """Confirming takes no input: the import applies the rows stored at its preview."""
