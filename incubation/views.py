@@ -367,7 +367,7 @@ class TenantImportUploadView(TenantImportAccessMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         recent = TenantImport.objects.for_user(self.request.user).select_related("created_by")[:10]
-        return super().get_context_data(recent=recent, max_rows=tenant_import.MAX_ROWS, **kwargs)
+        return super().get_context_data(recent=recent, max_rows=f"{tenant_import.MAX_ROWS:,}", **kwargs)
 
 
 class TenantImportDetailView(TenantImportAccessMixin, ServiceFormView):
