@@ -348,3 +348,31 @@ def test_the_preview_costs_the_same_queries_whatever_the_number_of_rows(operator
     Carrier.objects.count()  # warm nothing: each preview loads its own reference data
     with django_assert_max_num_queries(16):
         tenant_import_preview(by=operator, file_name="x.xlsx", content=content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_confirmations_apply_once(users):
+    """Two tabs confirm at the same moment: the import row's lock makes the second wait and find it applied."""
+    import threading
+
+    from django.db import connection
+
+    operator = users[Role.OPERATOR]
+    record = preview(operator, [tenant_row(), tenant_row(name="新团队", uscc="", registered_on=None)])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm():
+        try:
+            barrier.wait()
+            outcomes.append(tenant_import_apply(tenant_import=record, by=operator).applied_now)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == [False, True]
+    assert Enterprise.objects.count() == 2 and Residency.objects.count() == 2
