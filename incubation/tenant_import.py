@@ -285,7 +285,7 @@ def read_workbook(content: bytes) -> tuple[list[str | None], list[tuple[int, tup
         for line, values in enumerate(rows, start=2):
             if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
                 continue
-            if len(data) == MAX_ROWS:
+            if len(data) == MAX_ROWS or line > 4 * MAX_ROWS:  # (mostly blank lines count too: bound the work)
                 raise ValidationError(
                     _("The file has more than %(max)s rows of data; split it into several files.")
                     % {"max": f"{MAX_ROWS:,}"}
@@ -487,7 +487,13 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
             })  # fmt: skip
     data["stage"] = stage
 
+    cells["contact_phone"] = mask_phone(cells["contact_phone"])  # cells are for display: phones stay masked
     return {"line": line, "cells": cells, "data": data, "errors": errors, "notes": []}
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: phone numbers are shown masked (DOMAIN.md §8)."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else phone
 
 
 def _label(key: str) -> str:
@@ -634,6 +640,8 @@ def _changes(enterprise: Enterprise, data: dict, reference: Reference) -> dict[s
         old_text = _display(key, old, reference)
         new_text = _display(key, new, reference)
         if old_text != new_text:
+            if key == "contact_phone":  # shown masked; the value written comes from the row's data
+                old_text, new_text = mask_phone(old_text), mask_phone(new_text)
             changes[key] = [old_text, new_text]
     return changes
 

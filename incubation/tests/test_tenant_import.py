@@ -376,3 +376,17 @@ def test_two_simultaneous_confirmations_apply_once(users):
         thread.join(timeout=30)
     assert sorted(outcomes) == [False, True]
     assert Enterprise.objects.count() == 2 and Residency.objects.count() == 2
+
+
+def test_phone_numbers_are_masked_in_the_preview_but_written_in_full(operator):
+    enterprise_services.enterprise_create(
+        by=operator,
+        data={"name": "老企业", "kind": "company", "uscc": OTHER_USCC, "registered_on": D(2020, 5, 1),
+              "contact_phone": "13805330000"},
+    )  # fmt: skip
+    record = preview(operator, [tenant_row(name="老企业", uscc=OTHER_USCC, registered_on="2020-05-01")])
+    row = only_row(record)
+    assert row["cells"]["contact_phone"] == "138****1234"
+    assert row["changes"]["contact_phone"] == ["138****0000", "138****1234"]
+    tenant_import_apply(tenant_import=record, by=operator)
+    assert Enterprise.objects.get(uscc=OTHER_USCC).contact_phone == "13805331234"
