@@ -123,6 +123,9 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     },
     # Rule sets are public within the portal; the operating company adds versions (old ones never change).
     "incubation.ruleset": {"view": ALL_ROLES, "add": OPERATING_ROLES},
+    # Importing existing tenants from a spreadsheet: staff; what each row may write is checked by the services
+    # (park staff: residencies at their own carriers only; new enterprises are the operating company's).
+    "incubation.tenantimport": {"view": STAFF_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
 }
 

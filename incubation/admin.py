@@ -4,7 +4,7 @@ rules); the admin shows them read-only. Rule sets gain new versions here; a vers
 from django.contrib import admin
 
 from accounts.admin import AuditedModelAdmin
-from incubation.models import Allocation, Residency, RuleSet, Transition
+from incubation.models import Allocation, Residency, RuleSet, TenantImport, Transition
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,3 +51,14 @@ class RuleSetAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TenantImport)
+class TenantImportAdmin(ReadOnlyAdmin):
+    """Imports are previewed and applied on the portal's pages (incubation.tenant_import); the admin only reads."""
+
+    list_display = ["file_name", "status", "created_by", "created_at", "applied_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "file_sha256"]
+    list_select_related = ["created_by"]
+    exclude = ["rows"]

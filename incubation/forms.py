@@ -286,3 +286,17 @@ class AdmitForm(BootstrapFormMixin, forms.Form):
     def unit_label(unit) -> str:
         label = f"{unit} · {unit.area_m2} m² · {unit.get_kind_display()}"
         return f"{label} · {LET_NOW}" if unit.let_today else label
+
+
+class TenantImportUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        help_text=_("The filled-in template; at most 5,000 rows and 5 MB."),
+    )
+
+
+class TenantImportConfirmForm(forms.Form):
+    """Confirming takes no input: the import applies the rows stored at its preview."""

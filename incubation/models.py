@@ -467,3 +467,63 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.expert}"
+
+
+class TenantImportStatus(models.TextChoices):
+    DRAFT = "draft", _("Preview, not applied")
+    APPLIED = "applied", _("Applied")
+
+
+class TenantImportQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> TenantImportQuerySet:
+        # The operating company sees every import; park staff the ones they uploaded (their rows are their carriers').
+        if roles_of(user) & {Role.ADMIN, Role.OPERATOR}:
+            return self
+        return self.filter(created_by=user)
+
+
+class TenantImport(models.Model):
+    """An uploaded roster of existing tenants, parsed and checked row by row (the preview). Confirming applies
+    exactly the rows stored here, once; the file itself is not kept, only its name and SHA-256."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    rows = models.JSONField(_("rows"), default=list)
+    counts = models.JSONField(_("counts"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TenantImportStatus.choices, default=TenantImportStatus.DRAFT
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = TenantImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tenant import")
+        verbose_name_plural = _("tenant imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=TenantImportStatus.DRAFT, applied_at__isnull=True)
+                | Q(status=TenantImportStatus.APPLIED, applied_at__isnull=False),
+                name="tenantimport_applied_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.counts.get("error"))

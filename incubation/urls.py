@@ -33,3 +33,12 @@ urlpatterns = [
     path("buildings/<int:pk>/occupancy/", views.BuildingOccupancyView.as_view(), name="building_occupancy"),
 ]
 # fmt: on
+
+# Roster export and tenant import
+urlpatterns += [
+    path("tenants/export.xlsx", views.TenantRosterExportView.as_view(), {"fmt": "xlsx"}, name="tenant_roster_xlsx"),
+    path("tenants/export.csv", views.TenantRosterExportView.as_view(), {"fmt": "csv"}, name="tenant_roster_csv"),
+    path("tenants/import/", views.TenantImportUploadView.as_view(), name="tenant_import"),
+    path("tenants/import/template.xlsx", views.TenantImportTemplateView.as_view(), name="tenant_import_template"),
+    path("tenants/import/<int:pk>/", views.TenantImportDetailView.as_view(), name="tenant_import_detail"),
+]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.generic import TemplateView, View
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import STAFF_ROLES, Role, can, has_role, roles_of
 from enterprises.models import Enterprise, EnterpriseMembership
-from incubation import rules, selectors, services, workflow
+from incubation import roster_export, rules, selectors, services, tenant_import, workflow
 from incubation.choices import ApplicationStatus, RuleSetKind
 from incubation.filters import ApplicationFilter, TenantFilter
 from incubation.forms import (
@@ -28,9 +29,11 @@ from incubation.forms import (
     ResidencyForm,
     ReviewForm,
     RuleSetVersionForm,
+    TenantImportConfirmForm,
+    TenantImportUploadForm,
     TransferForm,
 )
-from incubation.models import Allocation, Application, Residency, Review, RuleSet
+from incubation.models import Allocation, Application, Residency, Review, RuleSet, TenantImport, TenantImportStatus
 
 
 class TenantRosterView(RestrictedListView):
@@ -53,6 +56,9 @@ class TenantRosterView(RestrictedListView):
 
     def base_queryset(self):
         return selectors.tenant_roster(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_import=can(self.request.user, "add", "incubation.tenantimport"), **kwargs)
 
 
 class EnterpriseActionView(ServiceFormView):
@@ -656,4 +662,121 @@ class RuleSetVersionCreateView(ServiceFormView):
         return services.rule_set_new_version(
             base=self.base, effective_from=data["effective_from"], params=self.form.params(), by=self.request.user,
             source=data["source"], note=data["note"],
+        )  # fmt: skip
+
+
+# --- Roster export and tenant import -------------------------------------------------------------------------------
+# Imported here, next to the views that use them, so this section merges cleanly with concurrent work above.
+
+
+class TenantRosterExportView(TenantRosterView):
+    """The roster as XLSX or CSV: every row the roster would show the user, with its filters and order, not only
+    one page."""
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        residencies = selectors.tenant_roster_for_export(self.get_queryset(), today=today)
+        fmt = self.kwargs["fmt"]
+        if fmt == "csv":
+            content, content_type = roster_export.as_csv(residencies), "text/csv; charset=utf-8"
+        else:
+            content = roster_export.as_xlsx(residencies, title=str(_("Tenants")))
+            content_type = tenant_import.XLSX_CONTENT_TYPE
+        return roster_export.download(
+            content,
+            content_type=content_type,
+            name=roster_export.file_name(fmt, today),
+            fallback=f"tenant-roster-{today.isoformat()}.{fmt}",
+        )
+
+
+class TenantImportAccessMixin:
+    """Staff only (accounts.roles: incubation.tenantimport); what each row may write is the services' business."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "add", TenantImport):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TenantImportTemplateView(TenantImportAccessMixin, PortalView, TemplateView):
+    def get(self, request, *args, **kwargs):
+        return roster_export.download(
+            tenant_import.template_workbook(user=request.user),
+            content_type=tenant_import.XLSX_CONTENT_TYPE,
+            name=str(_("tenant-import-template")) + ".xlsx",
+            fallback="tenant-import-template.xlsx",
+        )
+
+
+class TenantImportUploadView(TenantImportAccessMixin, ServiceFormView):
+    """Upload the filled-in template; the next page is the preview."""
+
+    template_name = "incubation/tenant_import_upload.html"
+    form_class = TenantImportUploadForm
+
+    def perform(self, data):
+        upload = data["file"]
+        if upload.size > tenant_import.MAX_BYTES:
+            raise ValidationError({"file": _("The file is larger than 5 MB; split it into several files.")})
+        try:
+            return tenant_import.tenant_import_preview(by=self.request.user, file_name=upload.name,
+                                                       content=upload.read())  # fmt: skip
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:tenant_import_detail", args=[self.result.pk])
+
+    def get_context_data(self, **kwargs):
+        recent = TenantImport.objects.for_user(self.request.user).select_related("created_by")[:10]
+        return super().get_context_data(recent=recent, max_rows=f"{tenant_import.MAX_ROWS:,}", **kwargs)
+
+
+class TenantImportDetailView(TenantImportAccessMixin, ServiceFormView):
+    """The preview: each row's status and explanation. Posting confirms it; confirming twice applies once."""
+
+    template_name = "incubation/tenant_import_detail.html"
+    form_class = TenantImportConfirmForm
+    per_page = 100
+
+    @cached_property
+    def tenant_import(self) -> TenantImport:
+        return restricted_object(
+            self.request.user, TenantImport, self.kwargs["pk"], "view",
+            queryset=TenantImport.objects.select_related("created_by", "applied_by"),
+        )  # fmt: skip
+
+    def perform(self, data):
+        return tenant_import.tenant_import_apply(tenant_import=self.tenant_import, by=self.request.user)
+
+    @property
+    def success_message(self):
+        if getattr(self.result, "applied_now", False):
+            return _("The import has been applied.")
+        return _("This import had already been applied; nothing more was written.")
+
+    def get_success_url(self) -> str:
+        return reverse("incubation:tenant_import_detail", args=[self.tenant_import.pk])
+
+    def get_context_data(self, **kwargs):
+        record = self.tenant_import
+        status = self.request.GET.get("status", "")
+        status = status if status in tenant_import.RowStatus.LABELS else ""
+        page = Paginator(tenant_import.rows_for_display(record, status), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        earlier = (
+            TenantImport.objects.filter(file_sha256=record.file_sha256, status=TenantImportStatus.APPLIED)
+            .exclude(pk=record.pk)
+            .order_by("-applied_at")
+            .first()
+        )
+        tabs = [("", _("All"), record.counts.get("total", 0))] + [
+            (key, tenant_import.RowStatus.LABELS[key], record.counts.get(key, 0))
+            for key in tenant_import.RowStatus.ORDER
+        ]
+        return super().get_context_data(
+            tenant_import=record, page_obj=page, status=status, tabs=tabs, earlier=earlier,
+            is_applied=record.status == TenantImportStatus.APPLIED, **kwargs,
         )  # fmt: skip
