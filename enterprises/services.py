@@ -92,13 +92,8 @@ def enterprise_register(*, by: User, data: Mapping[str, Any]) -> Enterprise:
             notify(
                 recipients=users_with_role(Role.OPERATOR),
                 subject=_("New enterprise registered: %(name)s") % {"name": enterprise.name},
-                body=_("%(user)s (%(email)s) signed up and registered %(name)s (%(kind)s). Please check its details.")
-                % {
-                    "user": by.get_full_name(),
-                    "email": by.email,
-                    "name": enterprise.name,
-                    "kind": enterprise.get_kind_display(),
-                },
+                body=_("%(user)s (%(email)s) signed up and registered “%(name)s”. Please check its details.")
+                % {"user": by.get_full_name(), "email": by.email, "name": enterprise.name},
                 link=reverse("enterprises:enterprise_detail", args=[enterprise.pk]),
                 by=by,
             )
