@@ -367,3 +367,11 @@ def test_api_answers_404_for_another_users_notification(client_for, users):
 
 def test_api_refuses_anonymous_visitors(client):
     assert client.get(reverse("notification-list")).status_code in (401, 403)
+
+
+def test_the_administrator_sees_notifications_and_their_mail_status_in_the_admin(client_for, users):
+    NotificationFactory(recipient=users[Role.EXPERT], email_status=EmailStatus.FAILED, last_error="SMTP 550")
+
+    response = client_for(users[Role.ADMIN]).get(reverse("admin:accounts_notification_changelist"))
+
+    assert response.status_code == 200 and "SMTP 550" in response.content.decode()
