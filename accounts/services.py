@@ -225,7 +225,7 @@ def notify(*, recipients: Iterable[User], subject: str, body: str, link: str = "
 
 
 # Marking a notification read is the reader's own bookkeeping, not a change to anyone's records: no audit event.
-def notification_mark_read(*, notification: Notification, by) -> Notification:
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
     """Mark one of `by`'s own notifications read (a notification of someone else: PermissionDenied)."""
     with transaction.atomic():
         notification = (
@@ -239,7 +239,7 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, by) -> int:
+def notifications_mark_all_read(*, by: User) -> int:
     """Mark every unread notification of `by` read; returns how many were."""
     return Notification.objects.for_user(by, "change").unread().update(read_at=timezone.now())
 
@@ -262,9 +262,16 @@ def notification_email_send(*, notification_id: int) -> str:
         if notification.email_status != EmailStatus.PENDING:
             return notification.email_status
         recipient = notification.recipient
-        if not recipient.email:
+        reason = (
+            "the recipient has no email address"
+            if not recipient.email
+            else "the recipient's account is inactive"
+            if not recipient.is_active
+            else ""
+        )
+        if reason:
             notification.email_status = EmailStatus.SKIPPED
-            notification.last_error = "the recipient has no email address"
+            notification.last_error = reason
             notification.save(update_fields=["email_status", "last_error"])
             return notification.email_status
         notification.email_attempts += 1

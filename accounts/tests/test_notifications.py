@@ -176,6 +176,16 @@ def test_which_mail_errors_are_transient(error, transient):
     assert tasks.is_transient(error) is transient
 
 
+def test_a_recipient_switched_off_since_is_not_mailed(users):
+    user = UserFactory()
+    notification = notify_one(user)
+    user.is_active = False
+    user.save()
+
+    assert tasks.send_notification_email.apply(args=[notification.pk]).get() == EmailStatus.SKIPPED
+    assert mail.outbox == []
+
+
 # --- Redis down: the request succeeds, the sweep sends later, once -------------------------------------------------
 
 

@@ -273,3 +273,13 @@ def test_usernames_still_sign_in_and_a_wrong_password_by_email_fails(client, use
     client.logout()
     wrong = client.post(reverse("accounts:login"), {"username": "operator@example.cn", "password": "nope-nope"})
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_a_failed_sign_in_by_email_names_the_account_in_the_audit_trail(client, users):
+    sign_up()
+    services.user_verify_email(token=token_in(mail.outbox[0]))
+
+    client.post(reverse("accounts:login"), {"username": "Chen.Xiao@example.cn", "password": "wrong-password"})
+
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert event.object_id == str(User.objects.get(email="chen.xiao@example.cn").pk)
