@@ -44,7 +44,7 @@ def test_a_founder_signs_up_verifies_and_registers_their_team(
     page.click("main form button[type=submit]")
     assert "11 位" in page.locator(".invalid-feedback").first.inner_text()
     assert not User.objects.filter(email="chen.xiao@example.cn").exists()
-    screenshot("30-sign-up-errors")
+    screenshot("50-sign-up-errors")
 
     page.fill("input[name=phone]", "13905331234")
     page.fill("input[name=password]", PASSWORD)
@@ -52,30 +52,30 @@ def test_a_founder_signs_up_verifies_and_registers_their_team(
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/accounts/signup/sent/")
     assert page.get_by_text("chen.xiao@example.cn").is_visible()
-    screenshot("31-sign-up-check-email")
+    screenshot("51-sign-up-check-email")
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "chen.xiao@example.cn")
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
     assert "请先确认您的电子邮箱" in page.locator(".alert-danger").inner_text()
-    screenshot("32-sign-in-before-verification")
+    screenshot("52-sign-in-before-verification")
 
     [message] = [m for m in mail.outbox if m.to == ["chen.xiao@example.cn"]]
     path = re.search(r"https?://[^/\s]+(/accounts/signup/verify/\S+/)", message.body).group(1)
     page.goto(f"{live_server.url}{path}")
-    screenshot("33-verify-email")
+    screenshot("53-verify-email")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/enterprises/register/")
     assert page.locator(".alert-success").is_visible()
-    screenshot("34-enterprise-register")
+    screenshot("54-enterprise-register")
 
     page.fill("input[name=name]", "齐智汇新材料创业团队")
     page.click("main form button[type=submit]")
     enterprise = Enterprise.objects.get(name="齐智汇新材料创业团队")
     page.wait_for_url(f"{live_server.url}/enterprises/{enterprise.pk}/")
     assert page.locator("h1").inner_text().startswith("齐智汇新材料创业团队")
-    screenshot("35-own-enterprise-registered")
+    screenshot("55-own-enterprise-registered")
     assert enterprise.memberships.get().user.email == "chen.xiao@example.cn"
 
     # The operating company is told, in the portal and by mail.
@@ -88,7 +88,7 @@ def test_a_founder_signs_up_verifies_and_registers_their_team(
         staff.click("#nav-notifications")
         staff.wait_for_url(f"{live_server.url}/accounts/notifications/")
         assert staff.get_by_text("新企业已登记：齐智汇新材料创业团队").is_visible()
-        staff.screenshot(path=str(SCREENSHOTS / "36-notifications.png"), full_page=True)
+        staff.screenshot(path=str(SCREENSHOTS / "56-notifications.png"), full_page=True)
         staff.click("#notifications >> text=查看")
         staff.wait_for_url(f"{live_server.url}/enterprises/{enterprise.pk}/")
         assert staff.locator("#nav-notifications .badge").count() == 0
