@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import audit
-from accounts.models import AuditAction, AuditEvent, User
+from accounts.models import AuditAction, AuditEvent, Notification, User
 from accounts.network import client_ip
 
 # Field names whose values never reach the audit trail (a password hash is a secret even when hashed).
@@ -199,15 +199,16 @@ if admin.site.is_registered(Group):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
-    list_display = ["username", "name", "email", "role_names", "is_active", "last_login"]
-    list_filter = ["is_active", "groups"]
+    list_display = ["username", "name", "email", "role_names", "is_active", "email_verified_at", "last_login"]
+    list_filter = ["is_active", "groups", "self_registered"]
     search_fields = ["username", "name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("name", "email", "phone")}),
         (_("Roles"), {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
+    readonly_fields = ["email_verified_at"]
     add_fieldsets = (
         (
             None,
@@ -261,6 +262,26 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_repr", "object_repr"]
     date_hierarchy = "occurred_at"
     list_select_related = ["content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: which notifications were made, and whether their mail went out (a failure shows its last error)."""
+
+    list_display = ["created_at", "recipient", "subject", "read_at", "email_status", "email_attempts", "last_error"]
+    list_filter = ["email_status"]
+    search_fields = ["subject", "recipient__username", "recipient__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from accounts.roles import Role, can, primary_role, roles_of
+from accounts.selectors import unread_notification_count
 
 
 def navigation(request) -> dict:
@@ -11,6 +12,7 @@ def navigation(request) -> dict:
         "portal_name": settings.PORTAL_NAME,
         "user_roles": sorted(role.label for role in roles) if roles else [],
         "primary_role": primary_role(user),
+        "unread_notifications": unread_notification_count(user=user),
         "nav": {
             "carriers": can(user, "view", "parks.carrier"),
             # Staff and the bureau browse all enterprises; an enterprise user goes straight to their own.

@@ -2,7 +2,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, Notification
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -19,3 +19,11 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor", "action", "content_type", "object", "since", "until"]
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("unread only"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

@@ -83,7 +83,7 @@ class RestrictedListView(PortalView, ListView):
         )
 
 
-class ServiceFormView(PortalView, FormView):
+class ServiceFormMixin:
     """A form whose valid data goes to one service. The service's ValidationError is shown on the form and
     nothing is saved; its PermissionDenied answers 403."""
 
@@ -106,6 +106,10 @@ class ServiceFormView(PortalView, FormView):
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ServiceFormView(PortalView, ServiceFormMixin, FormView):
+    """A signed-in user's form whose valid data goes to one service (see ServiceFormMixin)."""
 
 
 class BootstrapFormMixin:
@@ -133,4 +137,4 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
-__all__ = ["BootstrapFormMixin", "RestrictedListView", "ServiceFormView", "restricted_object"]
+__all__ = ["BootstrapFormMixin", "RestrictedListView", "ServiceFormMixin", "ServiceFormView", "restricted_object"]

@@ -3,10 +3,13 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.access import RestrictedQuerySet
 from accounts.validators import validate_mainland_mobile
 
 
@@ -15,16 +18,34 @@ class User(AbstractUser):
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mainland_mobile])
+    # A person who signed up on the portal stays inactive until they follow the link mailed to them.
+    self_registered = models.BooleanField(_("signed up on the portal"), default=False)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    verification_sent_at = models.DateTimeField(_("verification email sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Sign-in by email needs one account per address, whatever its case.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("An account with this email address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username
 
     def get_full_name(self) -> str:
         return self.name or super().get_full_name() or self.username
+
+    @property
+    def awaits_email_verification(self) -> bool:
+        """Signed up but has not yet followed the verification link (an account switched off later has)."""
+        return self.self_registered and self.email_verified_at is None
 
 
 class AuditAction(models.TextChoices):
@@ -36,6 +57,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("signed out")
     PASSWORD_CHANGED = "password_changed", _("changed their password")
     PASSWORD_RESET = "password_reset", _("reset their password by email")
+    SIGN_UP = "sign_up", _("signed up")
+    EMAIL_VERIFIED = "email_verified", _("verified their email address")
 
 
 # Sign-ins and password events: visible in the audit log to the system administrator only.
@@ -45,6 +68,8 @@ SECURITY_ACTIONS = (
     AuditAction.LOGOUT,
     AuditAction.PASSWORD_CHANGED,
     AuditAction.PASSWORD_RESET,
+    AuditAction.SIGN_UP,
+    AuditAction.EMAIL_VERIFIED,
 )
 
 
@@ -112,3 +137,68 @@ class AuditEvent(models.Model):
                         old, new = labels.get(str(old), old), labels.get(str(new), new)
             rows.append((label, old, new))
         return rows
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    SKIPPED = "skipped", _("not sent")
+    FAILED = "failed", _("failed")
+
+
+class NotificationQuerySet(RestrictedQuerySet):
+    """Notifications are personal: whatever their role, a user reads and marks only their own."""
+
+    def scope_for(self, user, action: str):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a user should know, shown in the portal (the bell) and mailed to them once.
+
+    The mail is sent by accounts.tasks.send_notification_email after the creating transaction commits; a periodic
+    job sends again whatever is still pending (the broker was down), so each notification is mailed exactly once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(_("email"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            # The bell's unread count and the sweep of mails still to send read only these rows.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["created_at"], condition=Q(email_status="pending"), name="notification_pending_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_status="sent", email_sent_at__isnull=False)
+                | (~Q(email_status="sent") & Q(email_sent_at__isnull=True)),
+                name="notification_sent_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -127,15 +127,23 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     # (park staff: residencies at their own carriers only; new enterprises are the operating company's).
     "incubation.tenantimport": {"view": STAFF_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
+    # Notifications are personal: every role reads and marks as read its own (scope: the recipient), no one else's.
+    "accounts.notification": {"view": ALL_ROLES, "change": ALL_ROLES},
 }
 
-# Pages that show more than one model's rows, with no Django permission of their own: who lets which unit, and
-# the alerts about tenants, are the operating company's business; the bureau reads them, park staff for their own
-# carriers (scope: incubation.selectors.occupancy_buildings); enterprises and experts do not see other tenants.
+# Pages and actions with no Django permission of their own: who lets which unit, and the alerts about tenants, are
+# the operating company's business; the bureau reads them, park staff for their own carriers (scope:
+# incubation.selectors.occupancy_buildings); enterprises and experts do not see other tenants.
+# An enterprise user who signed up registers their own team or company, once (enterprises.services.enterprise_register:
+# only while they act for no enterprise); every other enterprise is registered by the operating company.
 PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "incubation.occupancy": {"view": TENANT_OVERSIGHT},
     "incubation.alerts": {"view": TENANT_OVERSIGHT},
+    "enterprises.own_registration": {"add": frozenset({Role.ENTERPRISE})},
 }
+
+# Who a self sign-up becomes: an enterprise user (企业用户), with no enterprise until they register it.
+SIGN_UP_ROLE = Role.ENTERPRISE
 
 # Roles whose members may use the Django admin site (user and role management lives there).
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN})

@@ -1,6 +1,7 @@
 """Sign-in, sign-out and failed sign-ins are security events: they go to the audit trail (等保 2.0)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.translation import gettext
 
@@ -28,7 +29,9 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
 
     # A password typed into the username box must not end up in the append-only trail: name only real accounts.
     username = str(credentials.get("username", ""))[:150]
-    user = User.objects.filter(username=username).first()
+    # People who signed up type their email address (accounts.backends.PortalModelBackend).
+    named = Q(username=username) | Q(email__iexact=username) if "@" in username else Q(username=username)
+    user = User.objects.filter(named).first()
     audit.record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,

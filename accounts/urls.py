@@ -7,6 +7,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("signup/", views.SignUpView.as_view(), name="sign_up"),
+    path("signup/sent/", views.SignUpDoneView.as_view(), name="sign_up_done"),
+    path("signup/verify/<str:token>/", views.VerifyEmailView.as_view(), name="verify_email"),
+    path("signup/resend/", views.ResendVerificationView.as_view(), name="resend_verification"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),

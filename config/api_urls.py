@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("parks.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("incubation.api.urls")),
+    path("", include("accounts.api.urls")),
 ]

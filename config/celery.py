@@ -19,6 +19,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Notifications made while the broker was down (or whose task was lost) are mailed by this sweep.
+    "accounts.send_pending_notification_emails": {
+        "task": "accounts.tasks.send_pending_notification_emails",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 logger = logging.getLogger(__name__)

@@ -6,15 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import delete_with_audit, only_fields, record, save_with_audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
+from accounts.roles import Role, can
+from accounts.selectors import users_with_role
+from accounts.services import notify
 from enterprises import uploads
 from enterprises.models import (
     Document,
@@ -58,6 +64,33 @@ def enterprise_create(*, by, data: Mapping[str, Any]) -> Enterprise:
         ensure_allowed_to_add(by, Enterprise)
         enterprise = Enterprise()
         save_with_audit(instance=enterprise, by=by, data=data, fields=ENTERPRISE_FIELDS)
+    return enterprise
+
+
+def enterprise_register(*, by: User, data: Mapping[str, Any]) -> Enterprise:
+    """An enterprise user who acts for no enterprise yet registers their own team or company: the enterprise and
+    their membership are created together (one transaction, both audited), and the operating company is notified.
+    Any other user is refused (PermissionDenied); a second registration says the account already has one."""
+    data = _clean_enterprise_data(only_fields(data, ENTERPRISE_FIELDS))
+    if not can(by, "add", "enterprises.own_registration"):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=by.pk)  # two submissions at once register one enterprise
+        if EnterpriseMembership.objects.filter(user=by).exists():
+            raise ValidationError(_("Your account already acts for an enterprise."))
+        enterprise = Enterprise()
+        save_with_audit(instance=enterprise, by=by, data=data, fields=ENTERPRISE_FIELDS)
+        membership = EnterpriseMembership(enterprise=enterprise, user=by)
+        save_with_audit(instance=membership, by=by, data={}, fields=("enterprise", "user"))
+        with translation.override(settings.LANGUAGE_CODE):  # staff read the portal's language, not the founder's
+            notify(
+                recipients=users_with_role(Role.OPERATOR),
+                subject=_("New enterprise registered: %(name)s") % {"name": enterprise.name},
+                body=_("%(user)s (%(email)s) signed up and registered “%(name)s”. Please check its details.")
+                % {"user": by.get_full_name(), "email": by.email, "name": enterprise.name},
+                link=reverse("enterprises:enterprise_detail", args=[enterprise.pk]),
+                by=by,
+            )
     return enterprise
 
 

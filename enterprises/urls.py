@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("mine/", views.MyEnterpriseView.as_view(), name="my_enterprise"),
     path("add/", views.EnterpriseCreateView.as_view(), name="enterprise_create"),
+    path("register/", views.EnterpriseRegisterView.as_view(), name="register"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseUpdateView.as_view(), name="enterprise_update"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),

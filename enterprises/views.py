@@ -10,7 +10,7 @@ from accounts.audit import history_of
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import can
 from enterprises import selectors, services
-from enterprises.choices import DocumentKind
+from enterprises.choices import DocumentKind, EnterpriseKind
 from enterprises.filters import EnterpriseFilter
 from enterprises.forms import EnterpriseForm, EvidenceForm, record_form
 from enterprises.models import (
@@ -64,11 +64,13 @@ class EnterpriseListView(RestrictedListView):
 
 
 class MyEnterpriseView(PortalView, RedirectView):
-    """An enterprise user's entry point: their own enterprise's page."""
+    """An enterprise user's entry point: their own enterprise's page (or, before they have one, its registration)."""
 
     def get_redirect_url(self, *args, **kwargs):
         membership = EnterpriseMembership.objects.filter(user=self.request.user).first()
         if membership is None:
+            if can(self.request.user, "add", "enterprises.own_registration"):
+                return reverse("enterprises:register")
             raise Http404(_("Your account is not linked to an enterprise yet."))
         return reverse("enterprises:enterprise_detail", args=[membership.enterprise_id])
 
@@ -127,6 +129,39 @@ class EnterpriseCreateView(EnterpriseFormView):
 
     def perform(self, data):
         return services.enterprise_create(by=self.request.user, data=data)
+
+
+class EnterpriseRegisterView(EnterpriseFormView):
+    """An enterprise user without an enterprise registers their own team or company; they act for it afterwards.
+    Other roles get 403; an enterprise user who already has one is sent to it."""
+
+    template_name = "enterprises/register.html"
+    title = _("Register your team or company")
+    success_message = _("Your enterprise has been registered. The operating company has been told.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not can(request.user, "add", "enterprises.own_registration"):
+                raise PermissionDenied
+            if EnterpriseMembership.objects.filter(user=request.user).exists():
+                messages.info(request, _("Your account already acts for an enterprise."))
+                return HttpResponseRedirect(reverse("enterprises:my_enterprise"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        user = self.request.user
+        return {
+            "kind": EnterpriseKind.TEAM,
+            "contact_name": user.get_full_name(),
+            "contact_phone": user.phone,
+            "contact_email": user.email,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cancel_url=reverse("home"), **kwargs)
+
+    def perform(self, data):
+        return services.enterprise_register(by=self.request.user, data=data)
 
 
 class EnterpriseUpdateView(EnterpriseFormView):

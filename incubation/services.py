@@ -10,13 +10,15 @@ from typing import Any
 from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import only_fields, record, save_with_audit
 from accounts.models import AuditAction
-from accounts.roles import STAFF_ROLES, Role, roles_of
+from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, roles_of
 from enterprises import uploads
 from enterprises.choices import DocumentKind
 from enterprises.models import Document, Enterprise
@@ -484,7 +486,32 @@ def application_act(*, application: Application, move: str, by, message: str = "
         if message:
             changes["message"] = [None, message]
         record(actor=by, action=AuditAction.UPDATE, obj=application, changes=changes)
+        _announce(application=application, move=chosen, message=message, by=by)
     return application
+
+
+def _announce(*, application: Application, move: workflow.Move, message: str, by) -> None:
+    """Tell the applicant (email and in-portal notice) when staff move their application, and the carrier's staff
+    when the applicant submits, answers or withdraws. Emails go through Celery after commit."""
+    from accounts.models import User
+    from accounts.services import notify
+
+    link = reverse("incubation:application_detail", args=[application.pk])
+    subject = _("Application #%(number)s (%(enterprise)s): %(status)s") % {
+        "number": application.pk, "enterprise": application.enterprise.name,
+        "status": application.get_status_display(),
+    }  # fmt: skip
+    body = message or _("The application is now “%(status)s”.") % {"status": application.get_status_display()}
+    if move.name in workflow.APPLICANT_IS_TOLD:
+        applicants = User.objects.filter(membership__enterprise=application.enterprise, is_active=True)
+        notify(recipients=applicants, subject=subject, body=body, link=link, by=by)
+    elif move.name in workflow.STAFF_ARE_TOLD:
+        staff = (
+            User.objects.filter(is_active=True)
+            .filter(Q(managed_carriers=application.carrier) | Q(groups__name=GROUP_NAMES[Role.OPERATOR]))
+            .distinct()
+        )
+        notify(recipients=staff, subject=subject, body=body, link=link, by=by)
 
 
 def review_assign(*, application: Application, expert, by) -> Review:

@@ -179,8 +179,9 @@ def test_my_enterprise_sends_an_enterprise_user_to_their_enterprise_and_others_n
         assert response.status_code == 404, "a user without a membership has no enterprise of their own"
 
 
-def test_my_enterprise_is_404_for_an_enterprise_user_without_membership(client_for, sites):
-    assert client_for(enterprise_user("unlinked")).get(reverse("enterprises:my_enterprise")).status_code == 404
+def test_my_enterprise_leads_an_enterprise_user_without_membership_to_register_theirs(client_for, sites):
+    response = client_for(enterprise_user("unlinked")).get(reverse("enterprises:my_enterprise"))
+    assert response.status_code == 302 and response["Location"] == reverse("enterprises:register")
 
 
 @pytest.mark.parametrize("role", EVERYONE, ids=role_id)

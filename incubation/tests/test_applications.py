@@ -373,3 +373,15 @@ class TestAdmission:
         draft.refresh_from_db()
         assert draft.residency is None
         assert not draft.enterprise.residencies.exists()
+
+
+def test_the_applicant_is_told_of_each_decision_and_staff_of_each_submission(draft, applicant, users):
+    from accounts.models import Notification
+
+    submitted(draft, applicant)
+    assert Notification.objects.filter(recipient=users[Role.PARK_STAFF]).exists()  # staff of the carrier
+    assert Notification.objects.filter(recipient=users[Role.OPERATOR]).exists()
+    services.application_act(application=draft, move="reject", by=users[Role.OPERATOR], message="不符合入驻条件")
+    notice = Notification.objects.get(recipient=applicant)
+    assert "不符合入驻条件" in notice.body and notice.link.endswith(f"/applications/{draft.pk}/")
+    assert not Notification.objects.filter(recipient=users[Role.EXPERT]).exists()

@@ -1,0 +1,312 @@
+"""Writes of the accounts app: self sign-up with a verified email address, and notifications (portal and mail).
+
+Each service runs in one transaction and records an audit event there; mail goes out only after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record
+from accounts.models import AuditAction, EmailStatus, Notification, User
+from accounts.roles import GROUP_NAMES, SIGN_UP_ROLE
+from accounts.validators import validate_mainland_mobile
+from config.celery import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+_VERIFICATION_SALT = "accounts.email-verification"
+# A person may ask for another verification mail once a minute (the link itself stays valid for days).
+RESEND_INTERVAL = timedelta(seconds=60)
+EMAIL_MAX_LENGTH = 150  # the address is also the username (150 characters at most)
+
+
+# --- Sign-up and email verification ---------------------------------------------------------------------------------
+
+
+def _verification_lifetime() -> timedelta:
+    return timedelta(days=settings.EMAIL_VERIFICATION_DAYS)
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are kept in lower case: one account per address, whatever case people type."""
+    return (email or "").strip().lower()
+
+
+def verification_token(user: User) -> str:
+    """A signed token naming the user and the address to verify; it expires after EMAIL_VERIFICATION_DAYS."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=_VERIFICATION_SALT)
+
+
+def absolute_url(path: str) -> str:
+    """A link for a mail: the portal's address (PORTAL_BASE_URL) and `path`; absolute links stay as they are."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def _send_verification_email(user: User) -> bool:
+    """Mail the verification link. A mail server that fails is logged, not raised: the person can ask again."""
+    context = {
+        "user": user,
+        "url": absolute_url(reverse("accounts:verify_email", args=[verification_token(user)])),
+        "days": settings.EMAIL_VERIFICATION_DAYS,
+        "portal_name": settings.PORTAL_NAME,
+    }
+    subject = " ".join(render_to_string("accounts/email/verify_email_subject.txt", context).split())
+    body = render_to_string("accounts/email/verify_email.txt", context)
+    try:
+        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    except Exception:
+        logger.exception("could not send the verification email to user %s", user.pk)
+        return False
+    return True
+
+
+def user_sign_up(*, name: str, email: str, password: str, phone: str = "") -> User:
+    """Create an inactive enterprise user (企业用户) whose username is their email address, and mail them a link
+    to verify it. An address already in use is refused, unless its account was never verified and its last link
+    has expired: then that account is taken over by this sign-up (nobody can hold an address they cannot read)."""
+    name, email, phone = (name or "").strip(), normalise_email(email), (phone or "").strip()
+    errors: dict[str, list] = {}
+    if not name:
+        errors["name"] = [_("Please enter your name.")]
+    try:
+        EmailValidator()(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(_("An email address of at most 150 characters, please."))
+    except ValidationError as error:
+        errors["email"] = error.messages
+    if phone:
+        try:
+            validate_mainland_mobile(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            existing = User.objects.select_for_update().filter(email__iexact=email).first()
+            if existing is None:
+                existing = User.objects.select_for_update().filter(username=email).first()
+            expired = (
+                existing is not None
+                and existing.awaits_email_verification
+                and (existing.verification_sent_at or existing.date_joined) < now - _verification_lifetime()
+            )
+            if existing is not None and not expired:
+                raise ValidationError({"email": _("An account with this email address already exists.")})
+            user = existing or User(self_registered=True)
+            user.username, user.email, user.name, user.phone = email, email, name, phone
+            user.is_active, user.date_joined, user.verification_sent_at = False, now, now
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationError({"password": error.messages}) from error
+            user.set_password(password)
+            user.full_clean(exclude=["password"])
+            user.save()
+            user.groups.add(Group.objects.get(name=GROUP_NAMES[SIGN_UP_ROLE]))
+            record(
+                actor=user,
+                action=AuditAction.SIGN_UP,
+                obj=user,
+                changes={"email": [None, email], "name": [None, name], "phone": [None, phone]},
+            )
+    except IntegrityError as error:  # the same address signed up at the same moment
+        raise ValidationError({"email": _("An account with this email address already exists.")}) from error
+    _send_verification_email(user)
+    return user
+
+
+def user_verify_email(*, token: str) -> User:
+    """Verify the address a token names and activate its account. A token works once, for EMAIL_VERIFICATION_DAYS,
+    and only for an account still waiting (an account switched off after its verification stays off)."""
+    try:
+        data = signing.loads(token, salt=_VERIFICATION_SALT, max_age=_verification_lifetime())
+    except signing.SignatureExpired as error:
+        raise ValidationError(
+            _("This verification link has expired. Ask for a new one below."), code="expired"
+        ) from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("This verification link is not valid."), code="invalid") from error
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data.get("user")).first()
+        if user is None or normalise_email(user.email) != data.get("email"):
+            raise ValidationError(_("This verification link is not valid."), code="invalid")
+        if not user.awaits_email_verification:
+            raise ValidationError(
+                _("This email address has already been verified. Please sign in."), code="already_verified"
+            )
+        user.email_verified_at = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["email_verified_at", "is_active"])
+        record(actor=user, action=AuditAction.EMAIL_VERIFIED, obj=user, changes={"is_active": [False, True]})
+    return user
+
+
+def user_resend_verification(*, email: str) -> bool:
+    """Mail a new verification link to an account that still waits for one. Says nothing about other addresses
+    (the caller shows the same answer either way); at most one mail a minute per account. True if one was sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(email__iexact=normalise_email(email), self_registered=True, email_verified_at__isnull=True)
+            .first()
+        )
+        if user is None or (user.verification_sent_at and user.verification_sent_at > now - RESEND_INTERVAL):
+            return False
+        user.verification_sent_at = now
+        user.save(update_fields=["verification_sent_at"])
+    return _send_verification_email(user)
+
+
+# --- Notifications ------------------------------------------------------------------------------------------------
+
+
+def _check_link(link: str) -> None:
+    # A link is shown as an anchor and followed on "open": only a path of the portal or an http(s) address.
+    if (
+        link
+        and not (link.startswith("/") and not link.startswith("//"))
+        and not link.startswith(("https://", "http://"))
+    ):
+        raise ValidationError(_("A notification link must be a path of the portal or an http(s) address."))
+
+
+def notify(*, recipients: Iterable[User], subject: str, body: str, link: str = "", by=None) -> list[Notification]:
+    """Tell each active recipient (once, however often they are listed) `subject` and `body`, in the portal and by
+    mail. `link` is a path of the portal (/incubation/applications/3/) or an absolute address. Call it inside the
+    caller's transaction: the rows commit with it, and the mails are queued only after the commit (a broker that
+    is down loses nothing: accounts.tasks.send_pending_notification_emails sends them later). The texts are stored
+    as given, so pass them translated (gettext) in the language the recipients read. `by` is the user who caused
+    the notification (None for the system); it is named in the audit trail."""
+    from accounts.tasks import send_notification_email
+
+    subject = str(subject).strip()
+    if not subject:
+        raise ValidationError(_("A notification needs a subject."))
+    _check_link(link)
+    targets: dict[int, User] = {}
+    for user in recipients:
+        if user is not None and user.is_active and user.pk not in targets:
+            targets[user.pk] = user
+    with transaction.atomic():
+        notifications = Notification.objects.bulk_create(
+            Notification(recipient=user, subject=subject[:200], body=str(body), link=link) for user in targets.values()
+        )
+        for notification in notifications:
+            record(
+                actor=by,
+                action=AuditAction.CREATE,
+                obj=notification,
+                changes={"recipient": [None, str(notification.recipient)], "subject": [None, notification.subject]},
+            )
+            enqueue_on_commit(send_notification_email, notification.pk)
+    return notifications
+
+
+# Marking a notification read is the reader's own bookkeeping, not a change to anyone's records: no audit event.
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
+    """Mark one of `by`'s own notifications read (a notification of someone else: PermissionDenied)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.for_user(by, "change").select_for_update().filter(pk=notification.pk).first()
+        )
+        if notification is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, by: User) -> int:
+    """Mark every unread notification of `by` read; returns how many were."""
+    return Notification.objects.for_user(by, "change").unread().update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> str:
+    """Mail one notification to its recipient, at most once: the row is locked, and a notification already sent,
+    skipped or failed is left alone. A recipient without an address is skipped, with the reason recorded. An error
+    of the mail server is recorded on the row (attempts, last error) and raised, for the task to retry or give up.
+    Returns the notification's email status."""
+    error: Exception | None = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return "missing"
+        if notification.email_status != EmailStatus.PENDING:
+            return notification.email_status
+        recipient = notification.recipient
+        reason = (
+            "the recipient has no email address"
+            if not recipient.email
+            else "the recipient's account is inactive"
+            if not recipient.is_active
+            else ""
+        )
+        if reason:
+            notification.email_status = EmailStatus.SKIPPED
+            notification.last_error = reason
+            notification.save(update_fields=["email_status", "last_error"])
+            return notification.email_status
+        notification.email_attempts += 1
+        context = {
+            "notification": notification,
+            "url": absolute_url(notification.link),
+            "user": recipient,
+            "portal_name": settings.PORTAL_NAME,
+        }
+        message = EmailMessage(
+            subject=notification.subject,
+            body=render_to_string("accounts/email/notification.txt", context),
+            to=[recipient.email],
+        )
+        try:
+            message.send()
+        except Exception as exc:  # recorded here, judged (retry or give up) by the task
+            error = exc
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        else:
+            notification.email_status = EmailStatus.SENT
+            notification.email_sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(update_fields=["email_status", "email_sent_at", "email_attempts", "last_error"])
+    if error is not None:
+        raise error
+    return notification.email_status
+
+
+def notification_email_failed(*, notification_id: int, error: str) -> None:
+    """Give up mailing a notification: it stays in the portal, marked failed with the last error."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.email_status != EmailStatus.PENDING:
+            return
+        notification.email_status = EmailStatus.FAILED
+        notification.last_error = error[:1000]
+        notification.save(update_fields=["email_status", "last_error"])
