@@ -281,25 +281,14 @@ class Summary:
     applications: int = 0
 
 
-class DemoGenerator:
-    """Makes `size` demo enterprises with their history. Call run() inside a transaction."""
+class HistoryPlanner:
+    """Plans made-up histories from the district's reference data: which field, when registered, and the stays
+    (carrier, stage, dates, how each ends). Shared by the demo generator and the benchmark generator (bench/)."""
 
-    def __init__(self, *, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 -- made-up data, not secrets: reproducible by design
-        self.size = size
-        self.operator = operator
-        self.experts = experts
-        self.applicant = applicant
-        self.today = today or timezone.localdate()
-        self.summary = Summary()
-        self.names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
-        self.codes: set[str] = set(Enterprise.objects.exclude(uscc=None).values_list("uscc", flat=True))
-        self.serial = 0  # registration and certificate numbers
-        self.applicants = 0
-
-    # -- reference data, in a stable order --
-
-    def _load(self) -> None:
+    def __init__(self, *, rng: random.Random, today: datetime.date) -> None:
+        self.rng = rng
+        self.today = today
+        # Reference data, in a stable order (the same seed must give the same plan in any database).
         self.carriers = {c.code: c for c in Carrier.objects.order_by("sort_order", "code")}
         self.parks = [c for c in self.carriers.values() if c.code != CORE]
         leaves = FocusField.objects.exclude(parent=None).select_related("parent")
@@ -312,24 +301,14 @@ class DemoGenerator:
         self.fields_of_park = {
             park.code: [f for f in self.fields if self.park_of_field.get(f.pk) == park] for park in self.parks
         }
-        ensure_demo_space()
-        self.units: dict[tuple[int, str], list[Unit]] = {}
-        units = (
-            Unit.objects.exclude(kind="public_service").select_related("building").order_by("building__name", "code")
-        )
-        for unit in units:
-            self.units.setdefault((unit.building.carrier_id, unit.stage_zone), []).append(unit)
-        self.taken: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
-        for allocation in Allocation.objects.all():
-            self.taken.setdefault(allocation.unit_id, []).append((allocation.period.lower, allocation.period.upper))
 
     # -- planning --
 
-    def _field_for(self, carrier: Carrier):
+    def field_for(self, carrier: Carrier):
         pool = self.fields if carrier.code == CORE else self.fields_of_park[carrier.code]
         return self.rng.choice(pool)
 
-    def _next_move(self, stay: Stay) -> str | None:
+    def next_move(self, stay: Stay) -> str | None:
         options: list[tuple[str | None, int]] = [(None, 3), (EXIT, 1)]
         if stay.stage == "seedbed":
             options.append((PROMOTE, 5))
@@ -342,7 +321,7 @@ class DemoGenerator:
         moves, weights = zip(*options, strict=True)
         return self.rng.choices(moves, weights)[0]
 
-    def _following(self, stay: Stay, move: str, field) -> tuple[Carrier, str] | None:
+    def following(self, stay: Stay, move: str, field) -> tuple[Carrier, str] | None:
         park = self.park_of_field.get(field.pk) or self.parks[0]
         if move == TRANSFER:
             return park, stay.stage
@@ -354,20 +333,20 @@ class DemoGenerator:
             return (stay.carrier, "accelerator") if stay.carrier.code == CORE else (stay.carrier, "industrial_park")
         return park, "industrial_park"  # from the core's accelerator to the park of its field
 
-    def _stays(self, carrier: Carrier, stage: str, start: datetime.date, field, first_move) -> list[Stay]:
+    def plan_stays(self, carrier: Carrier, stage: str, start: datetime.date, field, first_move) -> list[Stay]:
         stays: list[Stay] = []
         move = first_move
         while True:
             low, high = STAY_MONTHS[stage]
             stay = Stay(carrier=carrier, stage=stage, start=start, planned_end=add_months(start, LIMIT_MONTHS[stage]))
             stays.append(stay)
-            move = move if len(stays) == 1 and first_move != "random" else self._next_move(stay)
+            move = move if len(stays) == 1 and first_move != "random" else self.next_move(stay)
             if move is None:
                 break
             end = add_months(start, self.rng.randint(low, high)) + datetime.timedelta(days=self.rng.randrange(28))
             if end >= self.today - datetime.timedelta(days=14):
                 break
-            following = self._following(stay, move, field)
+            following = self.following(stay, move, field)
             if following is None and move in (PROMOTE, TRANSFER):
                 break
             stay.end, stay.move = end, move
@@ -378,9 +357,38 @@ class DemoGenerator:
             move = "random"
         return stays
 
-    def _registration(self, stage: str, start: datetime.date) -> datetime.date:
+    def registration_before(self, stage: str, start: datetime.date) -> datetime.date:
         months = {"seedbed": (0, 5), "incubator": (1, 20), "accelerator": (20, 60), "industrial_park": (30, 90)}[stage]
         return add_months(start, -self.rng.randint(*months)) - datetime.timedelta(days=self.rng.randrange(28))
+
+
+class DemoGenerator(HistoryPlanner):
+    """Makes `size` demo enterprises with their history. Call run() inside a transaction."""
+
+    def __init__(self, *, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> None:
+        rng = random.Random(seed)  # noqa: S311 -- made-up data, not secrets: reproducible by design
+        super().__init__(rng=rng, today=today or timezone.localdate())
+        self.size = size
+        self.operator = operator
+        self.experts = experts
+        self.applicant = applicant
+        self.summary = Summary()
+        self.names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
+        self.codes: set[str] = set(Enterprise.objects.exclude(uscc=None).values_list("uscc", flat=True))
+        self.serial = 0  # registration and certificate numbers
+        self.applicants = 0
+
+    def _load(self) -> None:
+        ensure_demo_space()
+        self.units: dict[tuple[int, str], list[Unit]] = {}
+        units = (
+            Unit.objects.exclude(kind="public_service").select_related("building").order_by("building__name", "code")
+        )
+        for unit in units:
+            self.units.setdefault((unit.building.carrier_id, unit.stage_zone), []).append(unit)
+        self.taken: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+        for allocation in Allocation.objects.all():
+            self.taken.setdefault(allocation.unit_id, []).append((allocation.period.lower, allocation.period.upper))
 
     # -- making it --
 
@@ -409,12 +417,12 @@ class DemoGenerator:
             stage = self.rng.choices(carrier.stages, [5 if s == "incubator" else 2 for s in carrier.stages])[0]
             first_move = "random"
             start = random_day(self.rng, START, self.today - datetime.timedelta(days=30))
-        field = self._field_for(carrier)
+        field = self.field_for(carrier)
         is_team = stage == "seedbed" and self.rng.random() < 0.4
-        stays = self._stays(carrier, stage, start, field, first_move)
+        stays = self.plan_stays(carrier, stage, start, field, first_move)
         if is_team and (len(stays) > 1 or stays[0].move not in (None, EXIT)):
             is_team = False  # a team that moves on has registered by then
-        registered = None if is_team else self._registration(stage, start)
+        registered = None if is_team else self.registration_before(stage, start)
         graduation = next((s.end for s in stays if s.move == GRADUATE), None)
         enterprise = self._enterprise(field, registered, graduation=graduation)
         via_application = index % 5 == 2
@@ -422,13 +430,13 @@ class DemoGenerator:
 
     def _applicant_only(self, status: str) -> None:
         carrier = self.rng.choice([self.carriers[CORE]] * 3 + self.parks)
-        field = self._field_for(carrier)
+        field = self.field_for(carrier)
         stage = self.rng.choice(carrier.stages)
         is_team = stage == "seedbed" and self.rng.random() < 0.5
         apply_on = self.today - datetime.timedelta(days=self.rng.randrange(20, 120))
         if status in (S.REJECTED, S.WITHDRAWN):
             apply_on = random_day(self.rng, START, self.today - datetime.timedelta(days=60))
-        registered = None if is_team else self._registration(stage, apply_on)
+        registered = None if is_team else self.registration_before(stage, apply_on)
         enterprise = self._enterprise(field, registered)
         self._application(enterprise, carrier, stage, status, field, apply_on=apply_on)
 
