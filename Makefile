@@ -1,5 +1,5 @@
 # Shortcuts; each calls dev.py, which needs only Python 3.11 (make itself is optional).
-.PHONY: run test lint check messages lock smoke
+.PHONY: run test lint check messages lock smoke bench bench-data
 
 run:            ## serve the portal with demo data at http://127.0.0.1:8000 (embedded PostgreSQL + Valkey)
 	python3 dev.py run
@@ -23,3 +23,10 @@ lock:           ## re-pin all dependencies from pyproject.toml
 
 smoke:          ## what CI does to the embedded default: start, health, sign in, Ctrl-C, nothing left
 	python3 scripts/smoke_embedded.py
+
+bench-data:     ## fill BENCH_DATABASE_URL's database (empty, migrated) with 20,000 enterprises and their history
+	DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python bench/generate.py --enterprises 20000
+
+bench:          ## p50/p95 server time and query count of the heavy pages on BENCH_DATABASE_URL (bench/README.md)
+	DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python bench/run.py --repeat 30

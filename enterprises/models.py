@@ -133,6 +133,8 @@ class Enterprise(models.Model):
             # Fuzzy name search (pg_trgm) for Chinese names: similarity and ILIKE '%…%' both use it.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="enterprise_name_trgm"),
             models.Index(fields=["kind", "name"], name="enterprise_kind_name_idx"),
+            # Lists sorted by name (the enterprise list, the tenant roster): the first page without sorting them all.
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
         ]
 
     def __str__(self) -> str:

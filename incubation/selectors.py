@@ -184,9 +184,10 @@ def tech_sme_renewal_alerts(*, user, today: datetime.date | None = None) -> Quer
 # --- Applications ------------------------------------------------------------------------------------------------
 
 
-def application_queue(*, user) -> QuerySet[Application]:
+def application_queue(*, user, with_documents: bool = False) -> QuerySet[Application]:
     """The applications `user` may see, with what the queue shows: applicant, carrier, field, the number of
-    experts assigned and done, and (for those who may read reviews) the average weighted score."""
+    experts assigned and done, and (for those who may read reviews) the average weighted score; with
+    `with_documents`, the ids of their documents too (one query for the page, as the API lists them)."""
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
     queryset = (
         Application.objects.for_user(user)
@@ -204,6 +205,8 @@ def application_queue(*, user) -> QuerySet[Application]:
             ),
         )
     )
+    if with_documents:
+        queryset = queryset.prefetch_related(Prefetch("documents", queryset=Document.objects.only("pk")))
     if can(user, "view", Review) and not has_role(user, Role.EXPERT):
         queryset = queryset.annotate(
             average_score=Subquery(

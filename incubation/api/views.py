@@ -176,7 +176,7 @@ class ApplicationViewSet(
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
-            return selectors.application_queue(user=self.request.user)
+            return selectors.application_queue(user=self.request.user, with_documents=True)
         return Application.objects.for_user(self.request.user, _ACTIONS.get(self.action, "change"))
 
     def get_serializer_class(self):

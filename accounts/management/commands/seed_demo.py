@@ -1,7 +1,9 @@
-"""Demo accounts (one per role) and demo buildings, so a newcomer can look around. Idempotent.
+"""Demo accounts (one per role), demo buildings, and demo tenants with their history, so a newcomer can look
+around. Idempotent.
 
 The carriers, fields and anchors are not demo data: they come from the plan (migration parks.0003). Buildings
-and units made here are marked 演示数据 (demo data) in their notes.
+and units made here are marked 演示数据 (demo data) in their notes; enterprises are marked is_demo. Beside the
+few hand-written enterprises below, incubation.demo generates a deterministic history (--enterprises, --seed).
 """
 
 from decimal import Decimal
@@ -22,10 +24,13 @@ from enterprises.models import (
     TechSMERegistration,
 )
 from enterprises.uscc import check_character
+from incubation import demo
 from parks.models import Building, Carrier, FocusField, Unit
 
 DEMO_PASSWORD = "Linzi@Demo2026"
 DEMO_NOTE = "演示数据"
+DEMO_SIZE = 80  # generated enterprises: enough to fill every list, quick enough for `python3 dev.py run`
+DEMO_SEED = 2021
 
 DEMO_USERS = [
     # username, name, role
@@ -159,8 +164,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="also run when DEBUG is off")
+        parser.add_argument(
+            "--enterprises", type=int, default=DEMO_SIZE, help=f"generated demo enterprises (default {DEMO_SIZE})"
+        )
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help="seed of the generator: same seed, same data")
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, enterprises: int = DEMO_SIZE, seed: int = DEMO_SEED, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --force if you mean it.")
         with transaction.atomic():
@@ -169,6 +178,16 @@ class Command(BaseCommand):
             park = Carrier.objects.get(code="big-data")
             park.staff.add(users["park"])
             self._enterprises(users["enterprise"])
+            if enterprises > 0 and not demo.generated_exists():
+                summary = demo.generate(
+                    seed=seed, size=enterprises, operator=users["operator"], experts=demo.demo_experts(),
+                    applicant=users["enterprise"],
+                )  # fmt: skip
+                self.stdout.write(
+                    f"Demo history: {summary.enterprises} enterprises, {summary.residencies} residencies, "
+                    f"{summary.transitions} transitions, {summary.allocations} allocations, "
+                    f"{summary.applications} applications."
+                )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _name, role in DEMO_USERS:

@@ -1,0 +1,846 @@
+"""Demo data: a deterministic generator of made-up tenants with their history, for `seed_demo` (and so for
+`python3 dev.py run`). The same seed (and the same `today`) gives the same enterprises, codes and history.
+
+Companies are named like Linzi's (淄博/临淄/山东 + a trade name + field words + 有限公司), with valid unified social
+credit codes, industry fields from the carriers' focus fields, 科技型中小企业 registrations per year (some renewals
+missed), 高企 certificates (some expiring soon, some lapsed), honours, financing and a team. Their residencies run
+from 2021 to today in every stage of every carrier, with promotions, transfers, graduations and exits made through
+the services (dated in the past, by a demo operator), space let without overlaps, and applications in every status
+of the workflow, made through `application_act` and friends so their timelines exist; the services stamp "now",
+so the rows' own dates are moved back afterwards to keep each timeline consistent (the audit trail keeps the real
+time: it is append-only). Every enterprise made here is marked is_demo.
+
+The vocabulary (names, fields, people) is shared with the benchmark generator in bench/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import random
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from enterprises import services as enterprise_services
+from enterprises.models import (
+    Enterprise,
+    EnterpriseMembership,
+    FinancingEvent,
+    Honour,
+    HTECertificate,
+    TeamMember,
+    TechSMERegistration,
+)
+from enterprises.uscc import ALPHABET, check_character
+from incubation import rules, services
+from incubation.choices import ApplicationStatus as S
+from incubation.choices import ResidencyEndReason
+from incubation.models import Allocation, Application, Residency, Review
+from parks.models import Building, Carrier, FocusField, Unit
+
+DEMO_NOTE = "演示数据"
+CORE = "qizhihui"
+START = datetime.date(2021, 3, 1)  # the integrated base was set up in 2021 (临政办字〔2021〕41号)
+# A made-up Linzi code: market regulation (9), enterprise (1), Linzi (370305), then MA3… as Shandong's codes run.
+GENERATED_USCC_PREFIX = "91370305MA3"
+PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+# --- Vocabulary (shared with bench/generate.py) --------------------------------------------------------------------
+
+PLACE_PREFIXES = ["淄博", "淄博", "临淄", "临淄", "山东", "齐鲁"]
+TRADE_CHARACTERS = (
+    "齐睿泽鼎瑞华创恒通博远信德晟弘嘉润宏丰达安康诺迈卓智源汇航联盛坤泰和天云星海稷邦隆景峰晨辰昊宸岳骏铭凯耀"
+    "光明新元立拓维佳正乾尚思启"
+)
+# Focus field (as named in the plan) -> words a company in it puts in its name.
+FIELD_WORDS = {
+    "碳三": ["丙烯新材料科技", "碳三化工科技", "聚丙烯材料"],
+    "碳四": ["碳四化工科技", "丁二烯新材料", "精细化工"],
+    "碳五": ["碳五树脂科技", "石油树脂", "精细化工科技"],
+    "碳九": ["碳九树脂材料", "芳烃化工科技", "树脂科技"],
+    "聚氨酯": ["聚氨酯材料", "聚氨酯应用技术", "弹性体科技"],
+    "化工新材料": ["化工新材料", "高分子材料科技", "功能材料"],
+    "无人驾驶智能整机装备": ["智能驾驶科技", "无人驾驶装备", "智能车辆科技"],
+    "智能化部件": ["智能部件", "传感器科技", "智能控制技术"],
+    "线控底盘": ["线控底盘科技", "汽车电子", "底盘系统"],
+    "应用软件": ["软件科技", "信息技术", "智能软件"],
+    "动力电池": ["动力电池科技", "新能源科技", "储能技术"],
+    "机器人": ["机器人科技", "智能装备", "自动化科技"],
+    "大数据": ["大数据科技", "数据科技", "数字科技"],
+    "云计算": ["云计算科技", "云科技", "信息技术"],
+    "云服务": ["云服务", "网络科技", "数字服务"],
+    "人工智能": ["人工智能科技", "智能科技", "视觉科技"],
+    "原料药": ["原料药科技", "制药", "医药科技"],
+    "生物制药": ["生物医药科技", "生物技术", "生物制药"],
+    "医药包装": ["医药包装", "药用包材", "包装材料科技"],
+    "中药": ["中药科技", "中医药科技", "药业"],
+    "化学药": ["化学药研发", "药业", "医药科技"],
+    "药用辅料": ["药用辅料", "辅料科技", "医药材料"],
+    "CMC": ["医药研发", "药学研究", "医药技术服务"],
+    "集成电路材料": ["电子材料", "半导体材料", "集成电路材料"],
+    "无机非金属材料": ["陶瓷材料科技", "无机材料", "新材料科技"],
+    "特种纸": ["特种纸业", "纸基材料", "特种纸科技"],
+    "环保新材料": ["环保材料", "环保科技", "绿色材料"],
+}
+# Industry (top-level focus field) -> the high-tech fields (国科发火〔2016〕32号) its companies claim.
+HIGH_TECH_FIELDS = {
+    "绿色化工": ["new_materials", "resources_environment"],
+    "智能装备制造": ["advanced_manufacturing", "electronic_information", "new_energy"],
+    "大数据": ["electronic_information", "high_tech_services"],
+    "新医药": ["biomedicine"],
+    "新材料": ["new_materials", "resources_environment"],
+}
+PROJECTS = {
+    "绿色化工": ["高纯度碳四分离工艺", "水性聚氨酯涂料", "催化剂再生技术", "高性能弹性体"],
+    "智能装备制造": ["园区无人配送车", "线控转向系统", "巡检机器人", "电池管理系统"],
+    "大数据": ["工业互联网数据中台", "化工园区安全监测平台", "智慧物流调度系统", "视觉质检算法"],
+    "新医药": ["缓释制剂研发", "中药配方颗粒", "生物药 CMC 服务平台", "预灌封注射器包材"],
+    "新材料": ["电子级光刻胶配套材料", "高强特种纸", "陶瓷过滤膜", "可降解包装材料"],
+}
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国志宏晨阳鹏辉琳婷雪峰浩宇欣怡子轩梓涵博文思远嘉"
+POSITIONS = ["总经理", "技术总监", "研发工程师", "市场总监", "财务负责人", "产品经理", "工艺工程师", "项目经理"]
+ROADS = ["临淄大道", "齐都路", "桓公路", "牛山路", "晏婴路", "闻韶路", "太公路", "辛店街道", "稷下街道", "雪宫街道"]
+INVESTORS = [
+    "淄博科创天使基金（演示）",
+    "临淄区产业引导基金（演示）",
+    "稷下创新投资（演示）",
+    "齐鲁新动能创投（演示）",
+    "鲁中成果转化基金（演示）",
+    "山东某产业资本（演示）",
+]
+MORE_INFO_MESSAGES = [
+    "请补充近两年的财务报表。",
+    "请补充知识产权证书扫描件和核心团队简历。",
+    "请说明场地需求的依据（设备清单、人员规模）。",
+]
+REVIEW_COMMENTS = [
+    "技术路线清晰，团队完整，建议入驻。",
+    "市场分析偏乐观，建议补充客户验证后入驻。",
+    "与载体重点领域契合度高，知识产权储备较好。",
+    "商业模式尚需打磨，技术有一定积累。",
+]
+EXIT_NOTES = {
+    ResidencyEndReason.EXITED_VOLUNTARY: ["企业迁往济南高新区发展", "业务调整，主动退出", "扩产需要更大场地，迁出"],
+    ResidencyEndReason.EXITED_REMOVED: ["连续两年未报送经营数据，按协议清退", "欠缴租金超过六个月，按协议清退"],
+}
+OVERRIDE_REASON = "演示数据：运营公司综合评估后同意（申请材料齐全，专家意见积极）"
+
+
+def trade_name(rng: random.Random) -> str:
+    return "".join(rng.sample(TRADE_CHARACTERS, 2))
+
+
+def company_name(rng: random.Random, field_name: str) -> str:
+    """A Linzi company name: place + trade name + field words + 有限公司, e.g. 淄博睿泽新材料科技有限公司."""
+    words = rng.choice(FIELD_WORDS.get(field_name, ["科技"]))
+    suffix = "股份有限公司" if rng.random() < 0.05 else "有限公司"
+    return f"{rng.choice(PLACE_PREFIXES)}{trade_name(rng)}{words}{suffix}"
+
+
+def team_name(rng: random.Random, field_name: str) -> str:
+    return f"{trade_name(rng)}{field_name}{rng.choice(['创业团队', '项目组', '创新团队'])}"
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def uscc_from_body(body: str) -> str:
+    return body + check_character(body)
+
+
+def random_uscc(rng: random.Random, prefix: str = GENERATED_USCC_PREFIX) -> str:
+    """A valid code (GB 32100-2015) with `prefix` and a random organisation code."""
+    return uscc_from_body(prefix + "".join(rng.choice(ALPHABET) for _ in range(17 - len(prefix))))
+
+
+def mobile(rng: random.Random) -> str:
+    return f"1{rng.choice('3589')}{rng.randrange(10)}0533{rng.randrange(10000):04d}"
+
+
+def address(rng: random.Random) -> str:
+    return f"山东省淄博市临淄区{rng.choice(ROADS)}{rng.randrange(1, 999)}号"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    return day + relativedelta(months=months)
+
+
+def random_day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return first + datetime.timedelta(days=rng.randrange(max(1, (last - first).days + 1)))
+
+
+# --- Demo space ---------------------------------------------------------------------------------------------------
+
+# carrier code -> (building, floors, [(unit prefix, count, floor, area, kind, zone)]): enough space for the demo's
+# tenants, beside seed_demo's first buildings.
+DEMO_BUILDINGS = {
+    "qizhihui": (
+        "齐智汇孵化中心B座",
+        5,
+        [
+            ("B1", 12, 1, "16", "workstation", "seedbed"),
+            ("B2", 10, 2, "88", "office", "incubator"),
+            ("B3", 6, 3, "150", "lab", "incubator"),
+            ("B4", 6, 4, "280", "office", "accelerator"),
+            ("B5", 2, 5, "320", "lab", "accelerator"),
+        ],
+    ),
+    "green-chemicals": ("绿色化工中试基地", 3, [("S1", 4, 1, "140", "lab", "incubator"),
+                                               ("S2", 3, 1, "650", "workshop", "industrial_park")]),
+    "big-data": ("大数据产业园2号楼", 8, [("2-3", 5, 3, "96", "office", "incubator"),
+                                         ("2-6", 3, 6, "780", "office", "industrial_park")]),
+    "intelligent-manufacturing": ("智能制造标准厂房", 2, [("C1", 4, 1, "180", "lab", "incubator"),
+                                                         ("C2", 3, 1, "1100", "workshop", "industrial_park")]),
+    "new-medicine": ("新医药产业园研发楼", 5, [("R3", 4, 3, "150", "lab", "incubator"),
+                                              ("R1", 3, 1, "860", "workshop", "industrial_park")]),
+    "new-materials": ("新材料中试车间", 3, [("M1", 4, 1, "135", "lab", "incubator"),
+                                           ("M2", 3, 1, "720", "workshop", "industrial_park")]),
+}  # fmt: skip
+
+
+def ensure_demo_space() -> None:
+    """The demo buildings and units (idempotent)."""
+    for code, (name, floors, groups) in DEMO_BUILDINGS.items():
+        carrier = Carrier.objects.get(code=code)
+        building, _ = Building.objects.get_or_create(
+            carrier=carrier, name=name, defaults={"floors": floors, "note": DEMO_NOTE}
+        )
+        existing = set(building.units.values_list("code", flat=True))
+        Unit.objects.bulk_create(
+            Unit(building=building, code=f"{prefix}{n:02d}", floor=floor, area_m2=Decimal(area), kind=kind,
+                 stage_zone=zone, note=DEMO_NOTE)
+            for prefix, count, floor, area, kind, zone in groups
+            for n in range(1, count + 1)
+            if f"{prefix}{n:02d}" not in existing
+        )  # fmt: skip
+
+
+# --- The plan of one enterprise's history -------------------------------------------------------------------------
+
+PROMOTE, TRANSFER, GRADUATE, EXIT = "promote", "transfer", "graduate", "exit"
+LIMIT_MONTHS = {"seedbed": 12, "incubator": 48, "accelerator": 36, "industrial_park": 60}
+STAY_MONTHS = {"seedbed": (6, 18), "incubator": (14, 40), "accelerator": (12, 30), "industrial_park": (24, 60)}
+
+# The first enterprises start at each (carrier, stage) pair with a given first move, so that every pair and every
+# kind of move is in the demo whatever its size.
+FORCED_STARTS = [
+    (CORE, "seedbed", PROMOTE),
+    (CORE, "incubator", TRANSFER),
+    (CORE, "accelerator", PROMOTE),
+    ("green-chemicals", "incubator", GRADUATE),
+    ("green-chemicals", "industrial_park", None),
+    ("big-data", "incubator", PROMOTE),
+    ("big-data", "industrial_park", EXIT),
+    ("intelligent-manufacturing", "incubator", EXIT),
+    ("intelligent-manufacturing", "industrial_park", None),
+    ("new-medicine", "incubator", PROMOTE),
+    ("new-medicine", "industrial_park", None),
+    ("new-materials", "incubator", GRADUATE),
+    ("new-materials", "industrial_park", None),
+]
+# Applicants without a residency, one per status first (all of ApplicationStatus), then at random.
+STATUS_PLAN = [
+    S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.EXPERT_REVIEW, S.DECISION, S.APPROVED,
+    S.REJECTED, S.REJECTED, S.WITHDRAWN,
+]  # fmt: skip
+STATUS_WEIGHTS = {
+    S.DRAFT: 2, S.SUBMITTED: 2, S.SCREENING: 2, S.MORE_INFO: 1, S.EXPERT_REVIEW: 3, S.DECISION: 1,
+    S.APPROVED: 1, S.REJECTED: 3, S.WITHDRAWN: 1,
+}  # fmt: skip
+
+
+@dataclasses.dataclass
+class Stay:
+    carrier: Carrier
+    stage: str
+    start: datetime.date
+    planned_end: datetime.date
+    end: datetime.date | None = None
+    move: str | None = None  # how it ends: PROMOTE, TRANSFER, GRADUATE, EXIT, or None (still open)
+    unit: Unit | None = None
+
+
+@dataclasses.dataclass
+class Summary:
+    enterprises: int = 0
+    residencies: int = 0
+    transitions: int = 0
+    allocations: int = 0
+    applications: int = 0
+
+
+class HistoryPlanner:
+    """Plans made-up histories from the district's reference data: which field, when registered, and the stays
+    (carrier, stage, dates, how each ends). Shared by the demo generator and the benchmark generator (bench/)."""
+
+    def __init__(self, *, rng: random.Random, today: datetime.date) -> None:
+        self.rng = rng
+        self.today = today
+        # Reference data, in a stable order (the same seed must give the same plan in any database).
+        self.carriers = {c.code: c for c in Carrier.objects.order_by("sort_order", "code")}
+        self.parks = [c for c in self.carriers.values() if c.code != CORE]
+        leaves = FocusField.objects.exclude(parent=None).select_related("parent")
+        self.fields = sorted(leaves, key=lambda f: (f.parent.sort_order, f.parent.name, f.sort_order, f.name))
+        # A leaf field -> the park that focuses on it (the core takes every field).
+        self.park_of_field: dict[int, Carrier] = {}
+        for park in self.parks:
+            for field in park.focus_fields.all():
+                self.park_of_field[field.pk] = park
+        self.fields_of_park = {
+            park.code: [f for f in self.fields if self.park_of_field.get(f.pk) == park] for park in self.parks
+        }
+
+    # -- planning --
+
+    def field_for(self, carrier: Carrier):
+        pool = self.fields if carrier.code == CORE else self.fields_of_park[carrier.code]
+        return self.rng.choice(pool)
+
+    def next_move(self, stay: Stay) -> str | None:
+        options: list[tuple[str | None, int]] = [(None, 3), (EXIT, 1)]
+        if stay.stage == "seedbed":
+            options.append((PROMOTE, 5))
+        elif stay.stage == "incubator":
+            options += [(PROMOTE, 3), (GRADUATE, 3)]
+            if stay.carrier.code == CORE:
+                options.append((TRANSFER, 2))
+        elif stay.stage == "accelerator":
+            options += [(PROMOTE, 3), (GRADUATE, 2)]
+        moves, weights = zip(*options, strict=True)
+        return self.rng.choices(moves, weights)[0]
+
+    def following(self, stay: Stay, move: str, field) -> tuple[Carrier, str] | None:
+        park = self.park_of_field.get(field.pk) or self.parks[0]
+        if move == TRANSFER:
+            return park, stay.stage
+        if move != PROMOTE:
+            return None
+        if stay.stage == "seedbed":
+            return stay.carrier, "incubator"
+        if stay.stage == "incubator":
+            return (stay.carrier, "accelerator") if stay.carrier.code == CORE else (stay.carrier, "industrial_park")
+        return park, "industrial_park"  # from the core's accelerator to the park of its field
+
+    def plan_stays(self, carrier: Carrier, stage: str, start: datetime.date, field, first_move) -> list[Stay]:
+        stays: list[Stay] = []
+        move = first_move
+        while True:
+            low, high = STAY_MONTHS[stage]
+            stay = Stay(carrier=carrier, stage=stage, start=start, planned_end=add_months(start, LIMIT_MONTHS[stage]))
+            stays.append(stay)
+            move = move if len(stays) == 1 and first_move != "random" else self.next_move(stay)
+            if move is None:
+                break
+            end = add_months(start, self.rng.randint(low, high)) + datetime.timedelta(days=self.rng.randrange(28))
+            if end >= self.today - datetime.timedelta(days=14):
+                break
+            following = self.following(stay, move, field)
+            if following is None and move in (PROMOTE, TRANSFER):
+                break
+            stay.end, stay.move = end, move
+            if following is None:
+                break
+            carrier, stage = following
+            start = end
+            move = "random"
+        return stays
+
+    def registration_before(self, stage: str, start: datetime.date) -> datetime.date:
+        months = {"seedbed": (0, 5), "incubator": (1, 20), "accelerator": (20, 60), "industrial_park": (30, 90)}[stage]
+        return add_months(start, -self.rng.randint(*months)) - datetime.timedelta(days=self.rng.randrange(28))
+
+
+class DemoGenerator(HistoryPlanner):
+    """Makes `size` demo enterprises with their history. Call run() inside a transaction."""
+
+    def __init__(self, *, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> None:
+        rng = random.Random(seed)  # noqa: S311 -- made-up data, not secrets: reproducible by design
+        super().__init__(rng=rng, today=today or timezone.localdate())
+        self.size = size
+        self.operator = operator
+        self.experts = experts
+        self.applicant = applicant
+        self.summary = Summary()
+        self.names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
+        self.codes: set[str] = set(Enterprise.objects.exclude(uscc=None).values_list("uscc", flat=True))
+        self.serial = 0  # registration and certificate numbers
+        self.applicants = 0
+
+    def _load(self) -> None:
+        ensure_demo_space()
+        self.units: dict[tuple[int, str], list[Unit]] = {}
+        units = (
+            Unit.objects.exclude(kind="public_service").select_related("building").order_by("building__name", "code")
+        )
+        for unit in units:
+            self.units.setdefault((unit.building.carrier_id, unit.stage_zone), []).append(unit)
+        self.taken: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+        for allocation in Allocation.objects.all():
+            self.taken.setdefault(allocation.unit_id, []).append((allocation.period.lower, allocation.period.upper))
+
+    # -- making it --
+
+    def run(self) -> Summary:
+        self._load()
+        forced_applicants = iter(STATUS_PLAN)
+        for index in range(self.size):
+            if len(FORCED_STARTS) <= index < len(FORCED_STARTS) + len(STATUS_PLAN):
+                self._applicant_only(next(forced_applicants))
+            elif index >= len(FORCED_STARTS) and index % 4 == 0:
+                statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
+                self._applicant_only(self.rng.choices(statuses, weights)[0])
+            else:
+                self._tenant(index)
+        if self.applicant is not None:
+            self._showcase(self.applicant)
+        return self.summary
+
+    def _tenant(self, index: int) -> None:
+        if index < len(FORCED_STARTS):
+            code, stage, first_move = FORCED_STARTS[index]
+            carrier = self.carriers[code]
+            start = random_day(self.rng, START, datetime.date(2022, 6, 30))
+        else:
+            carrier = self.rng.choice([self.carriers[CORE]] * 5 + self.parks)
+            stage = self.rng.choices(carrier.stages, [5 if s == "incubator" else 2 for s in carrier.stages])[0]
+            first_move = "random"
+            start = random_day(self.rng, START, self.today - datetime.timedelta(days=30))
+        field = self.field_for(carrier)
+        is_team = stage == "seedbed" and self.rng.random() < 0.4
+        stays = self.plan_stays(carrier, stage, start, field, first_move)
+        if is_team and (len(stays) > 1 or stays[0].move not in (None, EXIT)):
+            is_team = False  # a team that moves on has registered by then
+        registered = None if is_team else self.registration_before(stage, start)
+        graduation = next((s.end for s in stays if s.move == GRADUATE), None)
+        enterprise = self._enterprise(field, registered, graduation=graduation)
+        via_application = index % 5 == 2
+        self._live(enterprise, stays, via_application=via_application, field=field)
+
+    def _applicant_only(self, status: str) -> None:
+        carrier = self.rng.choice([self.carriers[CORE]] * 3 + self.parks)
+        field = self.field_for(carrier)
+        stage = self.rng.choice(carrier.stages)
+        is_team = stage == "seedbed" and self.rng.random() < 0.5
+        apply_on = self.today - datetime.timedelta(days=self.rng.randrange(20, 120))
+        if status in (S.REJECTED, S.WITHDRAWN):
+            apply_on = random_day(self.rng, START, self.today - datetime.timedelta(days=60))
+        registered = None if is_team else self.registration_before(stage, apply_on)
+        enterprise = self._enterprise(field, registered)
+        self._application(enterprise, carrier, stage, status, field, apply_on=apply_on)
+
+    def _enterprise(self, field, registered: datetime.date | None, graduation: datetime.date | None = None):
+        rng = self.rng
+        while True:
+            name = company_name(rng, field.name) if registered else team_name(rng, field.name)
+            if name not in self.names:
+                break
+        self.names.add(name)
+        uscc = None
+        if registered:
+            while (uscc := random_uscc(rng)) in self.codes:
+                pass
+            self.codes.add(uscc)
+        founder = person_name(rng)
+        data = {
+            "name": name,
+            "kind": "company" if registered else "team",
+            "uscc": uscc,
+            "registered_on": registered,
+            "registered_capital": Decimal(rng.choice([50, 100, 200, 300, 500, 1000, 2000])) if registered else None,
+            "legal_representative": founder if registered else "",
+            "address": address(rng) if registered else "",
+            "industry_field": field,
+            "high_tech_field": rng.choice(HIGH_TECH_FIELDS.get(field.parent.name, ["new_materials"])),
+            "founder_type": rng.choices(["returnee", "university_student", "scientist", "other"], [2, 3, 3, 4])[0],
+            "contact_name": founder,
+            "contact_phone": mobile(rng),
+            "contact_email": f"contact{len(self.names):04d}@example.cn",
+            "description": f"专注于{field.name}领域的研发与产业化。",
+        }
+        enterprise = enterprise_services.enterprise_create(by=self.operator, data=data)
+        Enterprise.objects.filter(pk=enterprise.pk).update(is_demo=True)  # not a field users set: demo data only
+        enterprise.is_demo = True
+        self._records(enterprise, founder, registered, graduation)
+        self.summary.enterprises += 1
+        return enterprise
+
+    def _next_serial(self) -> int:
+        self.serial += 1
+        return self.serial
+
+    def _records(self, enterprise, founder: str, registered, graduation) -> None:
+        """Team, 科技型中小企业 years, 高企 certificates, honours and financing (plain rows: what a newcomer would
+        have typed in before the portal existed)."""
+        rng, today = self.rng, self.today
+        members = [TeamMember(enterprise=enterprise, name=founder, position="总经理", is_founder=True,
+                              education=rng.choice(["doctorate", "master", "bachelor"]))]  # fmt: skip
+        members += [
+            TeamMember(enterprise=enterprise, name=person_name(rng), position=rng.choice(POSITIONS),
+                       education=rng.choice(["doctorate", "master", "master", "bachelor", "college"]))
+            for _ in range(rng.randint(1, 5))
+        ]  # fmt: skip
+        TeamMember.objects.bulk_create(members)
+        if registered is None:
+            return
+        first_year = max(registered.year + 1, 2021)
+        missed_this_year = rng.random() < 0.2
+        registrations = []
+        for year in range(first_year, today.year + 1):
+            if (year == today.year and missed_this_year) or rng.random() < 0.1:
+                continue
+            registrations.append(
+                TechSMERegistration(enterprise=enterprise, year=year,
+                                    registration_no=f"{year}370305{self._next_serial():05d}",
+                                    registered_on=datetime.date(year, rng.randint(3, 9), rng.randint(1, 28)))
+            )  # fmt: skip
+        TechSMERegistration.objects.bulk_create(registrations)
+        certificates = []
+        roll = rng.random()
+        issued = None
+        if graduation is not None:
+            issued = graduation - datetime.timedelta(days=rng.randint(20, 200))
+        elif roll < 0.1:  # expiring within the next three months
+            issued = today - relativedelta(years=3) + datetime.timedelta(days=rng.randint(5, 85))
+        elif roll < 0.2:  # lapsed, never renewed
+            issued = random_day(rng, datetime.date(2019, 1, 1), today - relativedelta(years=3, days=1))
+        elif roll < 0.35:
+            issued = random_day(rng, today - relativedelta(years=2, months=10), today - datetime.timedelta(days=30))
+        if issued is not None and issued > registered + relativedelta(years=1):
+            certificates.append(
+                HTECertificate(
+                    enterprise=enterprise,
+                    issued_on=issued,
+                    certificate_no=f"GR{issued.year}37{1000 + self._next_serial():06d}",
+                )
+            )
+        HTECertificate.objects.bulk_create(certificates)
+        if rng.random() < 0.25:
+            kind, level = rng.choice(
+                [
+                    ("innovative_sme", "provincial"),
+                    ("specialised_sme", "provincial"),
+                    ("gazelle", "municipal"),
+                    ("little_giant", "national"),
+                    ("other", "district"),
+                ]
+            )
+            Honour.objects.bulk_create(
+                [
+                    Honour(
+                        enterprise=enterprise,
+                        kind=kind,
+                        level=level,
+                        year=rng.randint(max(2021, registered.year), today.year),
+                    )
+                ]
+            )
+        financing = []
+        day = registered
+        for round_, (low, high) in [("seed", (30, 100)), ("angel", (100, 500)), ("pre_a", (300, 1000)),
+                                    ("series_a", (1000, 5000))]:  # fmt: skip
+            day = day + datetime.timedelta(days=rng.randint(150, 600))
+            if day >= today or rng.random() < 0.45:
+                break
+            financing.append(FinancingEvent(enterprise=enterprise, occurred_on=day, round=round_,
+                                            amount=Decimal(rng.randrange(low, high, 10)),
+                                            investor=rng.choice(INVESTORS)))  # fmt: skip
+        FinancingEvent.objects.bulk_create(financing)
+
+    # -- residencies, moves and space --
+
+    def _free_unit(self, carrier: Carrier, stage: str, start, end) -> Unit | None:
+        for unit in self.units.get((carrier.pk, stage), []):
+            if all(not (start < (upper or datetime.date.max) and lower < (end or datetime.date.max))
+                   for lower, upper in self.taken.get(unit.pk, [])):  # fmt: skip
+                self.taken.setdefault(unit.pk, []).append((start, end))
+                return unit
+        return None
+
+    def _live(self, enterprise, stays: list[Stay], *, via_application: bool, field) -> None:
+        """Open the first residency (through an application when `via_application`), then make each move."""
+        first = stays[0]
+        if self.rng.random() < 0.85:
+            first.unit = self._free_unit(first.carrier, first.stage, first.start, first.end or first.planned_end)
+        if via_application:
+            application = self._application(
+                enterprise, first.carrier, first.stage, S.APPROVED, field,
+                apply_on=first.start - datetime.timedelta(days=self.rng.randint(40, 80)), admit=first,
+            )  # fmt: skip
+            residency = application.residency
+        else:
+            residency = services.residency_open(
+                enterprise=enterprise, carrier=first.carrier, stage=first.stage, started_on=first.start,
+                planned_end_on=first.planned_end, agreement_no=f"LZ-{first.start:%Y}-{self._next_serial():04d}",
+                by=self.operator,
+            )  # fmt: skip
+            if first.unit is not None:
+                self._allocate(residency, first)
+        self.summary.residencies += 1
+        for stay, following in zip(stays, [*stays[1:], None], strict=True):
+            if stay.move is None:
+                break
+            residency = self._move(residency, stay, following)
+
+    def _allocate(self, residency: Residency, stay: Stay) -> None:
+        services.allocation_create(residency=residency, unit=stay.unit, start=stay.start,
+                                   end=stay.end or stay.planned_end, by=self.operator)  # fmt: skip
+        self.summary.allocations += 1
+
+    def _move(self, residency: Residency, stay: Stay, following: Stay | None) -> Residency | None:
+        on, by = stay.end, self.operator
+        if stay.move == EXIT:
+            reason = self.rng.choice([ResidencyEndReason.EXITED_VOLUNTARY] * 3 + [ResidencyEndReason.EXITED_REMOVED])
+            services.exit_tenant(residency=residency, on=on, reason=reason, note=self.rng.choice(EXIT_NOTES[reason]),
+                                 by=by)  # fmt: skip
+            self.summary.transitions += 1
+            return None
+        if stay.move == GRADUATE:
+            evaluation = services.move_preview(kind="graduate", residency=residency, on=on)
+            services.graduate(residency=residency, on=on, by=by,
+                              override_reason="" if evaluation.satisfied else OVERRIDE_REASON)  # fmt: skip
+            self.summary.transitions += 1
+            return None
+        if following is None:  # a promotion or transfer always plans the stay it leads to
+            raise ValueError(stay)
+        to_carrier = following.carrier if following.carrier.pk != residency.carrier_id else None
+        if stay.move == TRANSFER:
+            transition = services.transfer(residency=residency, to_carrier=following.carrier, on=on, by=by)
+        else:
+            evaluation = services.move_preview(kind="promote", residency=residency, on=on, to_stage=following.stage)
+            transition = services.promote(
+                residency=residency, to_stage=following.stage, on=on, by=by, to_carrier=to_carrier,
+                planned_end_on=following.planned_end, override_reason="" if evaluation.satisfied else OVERRIDE_REASON,
+            )  # fmt: skip
+        self.summary.transitions += 1
+        self.summary.residencies += 1
+        following.planned_end = transition.to_residency.planned_end_on or following.planned_end
+        if self.rng.random() < 0.85:
+            following.unit = self._free_unit(following.carrier, following.stage, following.start,
+                                             following.end or following.planned_end)  # fmt: skip
+            if following.unit is not None:
+                self._allocate(transition.to_residency, following)
+        return transition.to_residency
+
+    # -- applications --
+
+    def _applicant_user(self, enterprise: Enterprise):
+        membership = EnterpriseMembership.objects.filter(enterprise=enterprise).select_related("user").first()
+        if membership is not None:
+            return membership.user
+        self.applicants += 1
+        username = f"demo-applicant-{self.applicants:03d}"
+        user = User(username=username, name=f"{enterprise.contact_name}（演示）", email=f"{username}@example.com")
+        user.set_unusable_password()  # a made-up applicant: nobody signs in as them
+        user.save()
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.ENTERPRISE]))
+        enterprise_services.membership_create(enterprise=enterprise, user=user, by=self.operator)
+        return user
+
+    def _application_data(self, field, stage: str) -> dict:
+        rng = self.rng
+        project = rng.choice(PROJECTS.get(field.parent.name, ["新产品研发"]))
+        area = {"seedbed": (10, 30), "incubator": (60, 200), "accelerator": (200, 400),
+                "industrial_park": (500, 1200)}[stage]  # fmt: skip
+        kinds = {"seedbed": "workstation", "incubator": rng.choice(["office", "lab"]), "accelerator": "office",
+                 "industrial_park": "workshop"}  # fmt: skip
+        return {
+            "project_name": project,
+            "technology": f"{project}：面向{field.name}领域，已完成小试，核心工艺具有自主知识产权。",
+            "intellectual_property": f"发明专利申请 {rng.randint(1, 6)} 项，实用新型 {rng.randint(0, 8)} 项。",
+            "team": f"核心团队 {rng.randint(3, 25)} 人，其中硕士及以上 {rng.randint(1, 8)} 人。",
+            "market": "目标客户为齐鲁化工区及周边园区企业，已与两家企业签订试用协议。",
+            "finances": f"上年营业收入 {rng.randint(0, 3000)} 万元，研发投入占比 {rng.randint(5, 30)}%。",
+            "funding_needs": f"计划融资 {rng.randrange(100, 3000, 50)} 万元，用于研发与市场推广。",
+            "funding_amount": Decimal(rng.randrange(100, 3000, 50)),
+            "requested_area": Decimal(rng.randint(*area)),
+            "requested_space_type": kinds[stage],
+        }
+
+    def _application(self, enterprise, carrier, stage, status, field, *, apply_on, admit: Stay | None = None,
+                     expert_scores: bool | None = None) -> Application:  # fmt: skip
+        """One application brought to `status` through the workflow's services; its dates then moved back so
+        that it was created on `apply_on` and each step followed a few days after the last."""
+        rng, staff = self.rng, self.operator
+        applicant = self._applicant_user(enterprise)
+        times: list[datetime.date] = [apply_on]
+        day = apply_on
+
+        def later(low: int = 1, high: int = 6) -> datetime.date:
+            nonlocal day
+            day = day + datetime.timedelta(days=rng.randint(low, high))
+            return day
+
+        application = services.application_create(enterprise=enterprise, carrier=carrier, stage=stage, by=applicant,
+                                                  data=self._application_data(field, stage))  # fmt: skip
+        plan = SimpleUploadedFile("商业计划书.pdf", PDF_BYTES, content_type="application/pdf")
+        services.application_attach(application=application, upload=plan, title="商业计划书", kind="business_plan",
+                                    by=applicant)  # fmt: skip
+        reviews: list[list] = []  # [review, assigned on, submitted on]
+
+        def act(move: str, message: str = "", by=staff) -> None:
+            services.application_act(application=application, move=move, by=by, message=message)
+            times.append(later())
+
+        if status != S.DRAFT:
+            act("submit", by=applicant)
+            times[-1] = day = apply_on  # submitted the day it was written
+        if status in (S.WITHDRAWN,) and rng.random() < 0.5:
+            act("withdraw", "企业战略调整，暂不入驻。", by=applicant)
+            status = None  # done
+        if status in (S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
+            act("start_screening")
+            if status == S.MORE_INFO or (status != S.SCREENING and rng.random() < 0.25):
+                act("request_more_info", rng.choice(MORE_INFO_MESSAGES))
+                if status != S.MORE_INFO:
+                    act("respond", "已补充相关材料，请审阅。", by=applicant)
+        if status == S.REJECTED and rng.random() < 0.4:
+            act("reject", "不符合入驻条件：注册时间超过要求或与载体重点领域不符。")
+            status = None
+        if status in (S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
+            experts = [self.experts[0], *rng.sample(self.experts[1:], k=min(len(self.experts) - 1, rng.randint(1, 2)))]
+            assigned = day
+            for expert in experts:
+                review = services.review_assign(application=application, expert=expert, by=staff)
+                reviews.append([review, assigned, None])
+            application.refresh_from_db()  # the rubric, fixed by the first assignment
+            rubric = rules.rubric(application.scoring_rule_set)
+            act("send_to_review")
+            for item in reviews:
+                done = status != S.EXPERT_REVIEW or rng.random() < 0.5
+                if item[0].expert_id == self.experts[0].pk and status == S.EXPERT_REVIEW:
+                    done = expert_scores if expert_scores is not None else self._expert_turn()
+                if status == S.WITHDRAWN:
+                    done = False
+                if done:
+                    base = rng.randint(55, 90)
+                    scores = {item_.code: min(100, max(0, base + rng.randint(-10, 10))) for item_ in rubric}
+                    services.review_submit(review=item[0], scores=scores, comment=rng.choice(REVIEW_COMMENTS),
+                                           by=item[0].expert)  # fmt: skip
+                    item[2] = later(1, 4)
+            if status == S.WITHDRAWN:
+                act("withdraw", "已获得其他园区入驻资格。", by=applicant)
+                status = None
+            elif status != S.EXPERT_REVIEW:
+                act("close_review")
+        if status == S.APPROVED:
+            act("approve", "专家评审通过，同意入驻。")
+        elif status == S.REJECTED:
+            act("reject", "专家评审平均分未达到入驻要求。")
+        if admit is not None:
+            start = admit.start
+            overrun = day - (start - datetime.timedelta(days=1))
+            if overrun.days > 0:  # the steps ran past the admission date: they happened earlier
+                times = [moment - overrun for moment in times]
+                reviews = [[review, on - overrun, done - overrun if done else None] for review, on, done in reviews]
+            services.application_admit(
+                application=application, started_on=start, by=staff, planned_end_on=admit.planned_end,
+                agreement_no=f"LZ-{start:%Y}-{self._next_serial():04d}", units=[admit.unit] if admit.unit else [],
+                allocation_end=admit.end or admit.planned_end,
+            )  # fmt: skip
+            times.append(min(start, self.today))
+            if admit.unit:
+                self.summary.allocations += 1
+        self._backdate(application, times, reviews)
+        self.summary.applications += 1
+        application.refresh_from_db()
+        return application
+
+    def _expert_turn(self) -> bool:
+        """The demo expert scores every other application under review, so they see both kinds."""
+        self._expert_flag = not getattr(self, "_expert_flag", False)
+        return self._expert_flag
+
+    def _at(self, day: datetime.date) -> datetime.datetime:
+        """A working-hours time on `day` (never later than now)."""
+        moment = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(self.rng.randint(8, 17), self.rng.randrange(60)))
+        )
+        return min(moment, timezone.now())
+
+    def _backdate(self, application: Application, times: list[datetime.date], reviews: list) -> None:
+        """Move the application's own dates back to when the steps happened (the services stamped them now)."""
+        from incubation.models import ApplicationEvent
+
+        # If the plan ran past today, shift every step back so that the last one happened by today.
+        overrun = max(times) - self.today
+        if overrun.days > 0:
+            times = [day - overrun for day in times]
+            reviews = [[r, a - overrun, s - overrun if s else None] for r, a, s in reviews]
+        stamps = [self._at(day) for day in times]
+        stamps = [max(stamps[: n + 1]) for n in range(len(stamps))]  # in order, even within a day
+        events = list(application.events.order_by("id"))
+        for event, stamp in zip(events, stamps, strict=False):
+            ApplicationEvent.objects.filter(pk=event.pk).update(at=stamp)
+        by_action = {event.action: stamp for event, stamp in zip(events, stamps, strict=False)}
+        Application.objects.filter(pk=application.pk).update(
+            created_at=stamps[0],
+            updated_at=stamps[-1],
+            submitted_at=by_action.get("submit"),
+            decided_at=by_action.get("approve") or by_action.get("reject"),
+        )
+        application.documents.update(uploaded_at=stamps[0])
+        for review, assigned, submitted in reviews:
+            Review.objects.filter(pk=review.pk).update(
+                assigned_at=self._at(assigned), submitted_at=self._at(submitted) if submitted else None
+            )
+
+    def _showcase(self, user) -> None:
+        """The demo enterprise user's enterprise gets a draft and an application under expert review (the demo
+        expert has not scored it yet), so a newcomer signing in as either sees something to do."""
+        membership = EnterpriseMembership.objects.filter(user=user).select_related("enterprise").first()
+        if membership is None:
+            return
+        enterprise = membership.enterprise
+        if not (enterprise.contact_name and (enterprise.contact_phone or enterprise.contact_email)):
+            enterprise = enterprise_services.enterprise_update(
+                enterprise=enterprise, by=self.operator,
+                data={"contact_name": user.name.split()[-1].replace("（演示）", "") or "陈晨",
+                      "contact_phone": "13905330000", "contact_email": f"{user.username}@example.com"},
+            )  # fmt: skip
+        field = enterprise.industry_field or self.fields[0]
+        residency = Residency.objects.filter(enterprise=enterprise, ended_on__isnull=True).first()
+        home = residency.carrier if residency else self.carriers[CORE]
+        next_stage = "industrial_park" if "industrial_park" in home.stages else "accelerator"
+        recent = self.today - datetime.timedelta(days=25)
+        self._application(enterprise, home, next_stage, S.EXPERT_REVIEW, field, apply_on=recent, expert_scores=False)
+        core = self.carriers[CORE]
+        stage = "accelerator" if (core, "accelerator") != (home, next_stage) else "incubator"
+        self._application(enterprise, core, stage, S.DRAFT, field, apply_on=self.today - datetime.timedelta(days=3))
+
+
+def demo_experts() -> list:
+    """The demo expert (`expert`, who signs in) and two colleagues who score beside them (no password)."""
+    experts = [User.objects.get(username="expert")]
+    group = Group.objects.get(name=GROUP_NAMES[Role.EXPERT])
+    for username, name in [("expert-sun", "评审专家 孙丽（演示）"), ("expert-zhou", "评审专家 周航（演示）")]:
+        user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(group)
+        experts.append(user)
+    return experts
+
+
+def generated_exists() -> bool:
+    return Enterprise.objects.filter(is_demo=True, uscc__startswith=GENERATED_USCC_PREFIX).exists()
+
+
+def generate(*, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> Summary:
+    """Make `size` demo enterprises with their history (see the module's docstring), all in one transaction."""
+    with transaction.atomic():
+        return DemoGenerator(
+            seed=seed, size=size, operator=operator, experts=experts, applicant=applicant, today=today
+        ).run()

@@ -1,0 +1,145 @@
+"""The demo history generator (incubation.demo): deterministic, complete (every carrier and stage, every kind of
+move, every application status) and consistent (no space let twice, timelines in order, everything marked demo)."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.models import User
+from enterprises.models import Enterprise, EnterpriseMembership, FinancingEvent, HTECertificate, TechSMERegistration
+from enterprises.uscc import uscc_problem
+from incubation import demo
+from incubation.choices import ApplicationStatus, TransitionKind
+from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
+from parks.models import Carrier
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 6, 30)
+SIZE = 30  # the forced starts (13) and one applicant per status (11), and a few more at random
+
+
+def generate(seed: int = 2021, size: int = SIZE):
+    users = {user.username: user for user in User.objects.filter(username__in=["operator", "enterprise"])}
+    return demo.generate(
+        seed=seed, size=size, operator=users["operator"], experts=demo.demo_experts(), applicant=users["enterprise"],
+        today=TODAY,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def accounts():
+    """The demo accounts and the hand-written demo enterprises, without the generated history."""
+    call_command("seed_demo", force=True, enterprises=0)
+
+
+def digest() -> str:
+    """What the generator made, without database ids: names, codes, dates, history, statuses and scores."""
+    rows = [
+        sorted(Enterprise.objects.values_list("name", "uscc", "kind", "registered_on", "industry_field__name")),
+        sorted(TechSMERegistration.objects.values_list("enterprise__name", "year", "registration_no")),
+        sorted(HTECertificate.objects.values_list("enterprise__name", "certificate_no", "issued_on")),
+        sorted(FinancingEvent.objects.values_list("enterprise__name", "occurred_on", "round", "amount", "investor")),
+        sorted(
+            Residency.objects.values_list(
+                "enterprise__name", "carrier__code", "stage", "started_on", "ended_on", "end_reason", "planned_end_on"
+            )  # fmt: skip
+        ),
+        sorted(Transition.objects.values_list("enterprise__name", "kind", "occurred_on", "override_reason")),
+        sorted(
+            (a.residency.enterprise.name, a.unit.code, a.period.lower, a.period.upper)
+            for a in Allocation.objects.select_related("residency__enterprise", "unit")
+        ),  # fmt: skip
+        sorted(
+            Application.objects.values_list(
+                "enterprise__name", "carrier__code", "stage", "status", "project_name", "submitted_at", "decided_at"
+            )  # fmt: skip
+        ),
+        sorted(Review.objects.values_list("application__enterprise__name", "expert__username", "weighted_score")),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_same_seed_gives_the_same_history_and_another_seed_another(accounts):
+    class Rollback(Exception):
+        pass
+
+    digests = []
+    for seed in (2021, 2021, 7):
+        with pytest.raises(Rollback), transaction.atomic():  # each run starts from the same database
+            generate(seed)
+            digests.append(digest())
+            raise Rollback
+
+    assert digests[0] == digests[1]
+    assert digests[0] != digests[2]
+
+
+def test_the_history_covers_every_stage_move_and_status_consistently(accounts):
+    summary = generate()
+
+    generated = Enterprise.objects.filter(uscc__startswith=demo.GENERATED_USCC_PREFIX)
+    assert summary.enterprises == SIZE and generated.count() + Enterprise.objects.filter(kind="team").count() > SIZE
+    assert not Enterprise.objects.filter(is_demo=False).exists()
+    assert all(uscc_problem(code) is None for code in generated.values_list("uscc", flat=True))
+    assert len(set(Enterprise.objects.values_list("name", flat=True))) == Enterprise.objects.count()
+    # every stage of every carrier has tenants (now or in the past), and every kind of move happened
+    pairs = set(Residency.objects.values_list("carrier__code", "stage"))
+    assert pairs == {(carrier.code, stage) for carrier in Carrier.objects.all() for stage in carrier.stages}
+    assert set(Transition.objects.values_list("kind", flat=True)) == set(TransitionKind.values)
+    assert Residency.objects.filter(started_on__year=2021).exists()
+    assert Residency.objects.filter(ended_on__isnull=True).count() >= 10
+    # every status of the workflow, with a timeline and a business plan; some approved applicants were admitted
+    assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert Application.objects.filter(status="approved", residency__isnull=False).exists()
+    for application in Application.objects.prefetch_related("events", "documents"):
+        moments = [event.at for event in application.events.all()]
+        assert moments and moments == sorted(moments), application
+        assert moments[-1].date() <= TODAY
+        assert application.created_at == moments[0]
+        if application.status != "draft":
+            assert application.submitted_at is not None and application.submitted_at >= application.created_at
+        document = application.documents.get(kind="business_plan")
+        assert document.file.read().startswith(b"%PDF-")
+    for application in Application.objects.filter(residency__isnull=False).select_related("residency"):
+        admitted = ApplicationEvent.objects.get(application=application, action="admit")
+        assert admitted.at.date() == application.residency.started_on
+    # no unit let twice at once (the database would refuse it; the generator plans around it)
+    for allocation in Allocation.objects.all():
+        assert not Allocation.objects.filter(unit=allocation.unit_id, period__overlap=allocation.period).exclude(
+            pk=allocation.pk
+        )
+    assert Allocation.objects.count() >= 15
+    # qualifications: missed renewals, lapsed and soon-expiring certificates
+    assert (
+        TechSMERegistration.objects.filter(year=TODAY.year - 1).count()
+        > TechSMERegistration.objects.filter(year=TODAY.year).count()
+    )
+    assert HTECertificate.objects.filter(expires_on__lt=TODAY).exists()
+
+
+def test_the_demo_expert_and_enterprise_have_something_to_see(accounts):
+    generate()
+
+    expert = User.objects.get(username="expert")
+    assert Review.objects.filter(expert=expert, submitted_at__isnull=False).exists()
+    assert Review.objects.filter(expert=expert, submitted_at__isnull=True, application__status="expert_review")
+    own = EnterpriseMembership.objects.get(user__username="enterprise").enterprise
+    assert set(Application.objects.filter(enterprise=own).values_list("status", flat=True)) == {
+        "draft",
+        "expert_review",
+    }
+    assert Review.objects.filter(expert=expert, application__enterprise=own, submitted_at__isnull=True).exists()
+
+
+def test_seed_demo_generates_the_history_once(settings):
+    call_command("seed_demo", force=True, enterprises=SIZE)
+    counts = (Enterprise.objects.count(), Application.objects.count(), Residency.objects.count(), User.objects.count())
+    call_command("seed_demo", force=True, enterprises=SIZE)
+
+    assert counts[0] > SIZE
+    assert (Enterprise.objects.count(), Application.objects.count(), Residency.objects.count(),
+            User.objects.count()) == counts  # fmt: skip
