@@ -421,6 +421,7 @@ class ApplicationDetailView(PortalView, TemplateView):
             "is_applicant": is_applicant,
             "can_edit": is_applicant and application.status in workflow.EDITABLE,
             "is_staff_here": is_staff_here,
+            "links_enterprise": not is_applicant and can(user, "view", Enterprise),  # experts may not open it
             "reviews": reviews,
             "own_review": own_review,
             "rubric": rubric,

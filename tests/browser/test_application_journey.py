@@ -170,6 +170,7 @@ def test_an_application_from_draft_to_graduation(browser, live_server, users, tm
         shot(page, "55-expert-assignments")
 
         rows.first.get_by_role("link", name=enterprise.name).click()
+        assert page.locator(f"main a[href$='/enterprises/{enterprise.pk}/']").count() == 0  # not theirs to open
         reviews = page.locator("#reviews")
         assert "70" not in reviews.inner_text() and "技术一般" not in reviews.inner_text()  # blind
         shot(page, "56-expert-application-before-scoring")
