@@ -7,6 +7,7 @@ from accounts.mixins import BootstrapFormMixin
 from enterprises.choices import DocumentKind
 from incubation.choices import ResidencyEndReason
 from incubation.models import Allocation, Application
+from incubation.workflow import APPLICANT
 from parks.choices import Stage
 from parks.models import Carrier, Unit
 
@@ -219,7 +220,12 @@ class MoveForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, move, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["message"].label = move.message_label or _("Message (optional)")
+        default = (
+            _("Message to the staff (optional)")
+            if move.roles == APPLICANT
+            else _("Message to the applicant (optional; they see it on the timeline)")
+        )
+        self.fields["message"].label = move.message_label or default
         self.fields["message"].required = move.needs_message
         self.fields["message"].error_messages["required"] = _("Write a message: the applicant will read it.")
 
@@ -244,9 +250,10 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, rubric, **kwargs):
         super().__init__(*args, **kwargs)
         for item in rubric:
+            # Added after BootstrapFormMixin styled the declared fields, so styled here.
             self.fields[item.code] = forms.IntegerField(
                 label=_("%(name)s (weight %(weight)s%%)") % {"name": item.name, "weight": item.weight},
-                min_value=0, max_value=100,
+                min_value=0, max_value=100, widget=forms.NumberInput(attrs={"class": "form-control"}),
             )  # fmt: skip
         self.order_fields([item.code for item in rubric] + ["comment"])
 

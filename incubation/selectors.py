@@ -306,13 +306,15 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
 
     def add(when, kind: str, text: str, url: str = "") -> None:
         day = when.date() if isinstance(when, datetime.datetime) else when
-        entries.append({"date": day, "kind": kind, "text": text, "url": url})
+        # Within one day, what has a time keeps its order; a dated record (a move, a let) counts as the day's last.
+        moment = when.time() if isinstance(when, datetime.datetime) else datetime.time.max
+        entries.append({"date": day, "kind": kind, "text": text, "url": url, "sort_key": (day, moment)})
 
     events = (
         ApplicationEvent.objects.for_user(user)
         .filter(application__enterprise=enterprise)
         .select_related("application__carrier")
-        .exclude(action="create")
+        .exclude(action__in=("create", "admit"))  # the residency's own entry tells of the admission
     )
     for event in events:
         application = event.application
@@ -322,7 +324,7 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
             _("Application #%(number)s (%(carrier)s, %(stage)s): %(status)s")
             % {
                 "number": application.pk,
-                "carrier": application.carrier.name,
+                "carrier": application.carrier.display_name,
                 "stage": application.get_stage_display(),
                 "status": event.get_to_status_display(),
             },
@@ -333,16 +335,19 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
         .filter(enterprise=enterprise)
         .select_related("from_residency__carrier", "to_residency__carrier")
     ):
-        text = f"{transition.get_kind_display()}: {transition.from_residency.carrier.name}"
-        if transition.to_residency:
-            text += f" → {transition.to_residency.carrier.name} · {transition.to_residency.get_stage_display()}"
-        add(transition.occurred_on, "transition", text)
+        before, after = transition.from_residency, transition.to_residency
+        place = f"{before.carrier.display_name} · {before.get_stage_display()}"
+        if after is not None:
+            same_carrier = after.carrier_id == before.carrier_id
+            place += f" → {'' if same_carrier else after.carrier.display_name + ' · '}{after.get_stage_display()}"
+        add(transition.occurred_on, "transition",
+            _("%(move)s: %(place)s") % {"move": transition.get_kind_display(), "place": place})  # fmt: skip
     for residency in Residency.objects.for_user(user).filter(enterprise=enterprise).select_related("carrier"):
         add(
             residency.started_on,
             "residency",
             _("Admitted to %(carrier)s, %(stage)s")
-            % {"carrier": residency.carrier.name, "stage": residency.get_stage_display()},
+            % {"carrier": residency.carrier.display_name, "stage": residency.get_stage_display()},
         )
     for allocation in (
         Allocation.objects.for_user(user).filter(residency__enterprise=enterprise).select_related("unit__building")
@@ -380,7 +385,7 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
             _("Document uploaded: %(title)s") % {"title": document.title},
             reverse("enterprises:document_download", args=[document.pk]),
         )
-    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    entries.sort(key=lambda entry: entry["sort_key"], reverse=True)
     return entries
 
 

@@ -281,10 +281,15 @@ class ApplicationQueueView(RestrictedListView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         memberships = EnterpriseMembership.objects.filter(user=user).select_related("enterprise")
+        is_applicant, is_expert = has_role(user, Role.ENTERPRISE), has_role(user, Role.EXPERT)
         return super().get_context_data(
             can_apply=can(user, "add", Application),
             has_enterprise=memberships.exists(),
-            shows_scores=can(user, "view", Review) and not has_role(user, Role.EXPERT),
+            shows_scores=can(user, "view", Review) and not is_expert,
+            # An applicant has a handful of their own applications: no filters, no reviewers' progress.
+            is_applicant=is_applicant,
+            is_expert=is_expert,
+            is_filtered=any(self.request.GET.get(name) for name in self.filterset_class.base_filters),
             **kwargs,
         )
 
@@ -372,6 +377,9 @@ class ApplicationEditView(ApplicationMixin, ServiceFormView):
         )  # fmt: skip
 
 
+MOVE_STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
+
+
 class ApplicationDetailView(PortalView, TemplateView):
     """Everything about one application on one page: the content, documents, the timeline, and, for whoever may
     act, the moves the workflow allows now, the screening criteria, the experts' reviews and the admission."""
@@ -391,12 +399,15 @@ class ApplicationDetailView(PortalView, TemplateView):
         )
         may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
         is_staff_here = may_change and bool(roles_of(user) & STAFF_ROLES)
-        moves = [
-            move
-            for move in workflow.moves_from(application.status)
-            if workflow.may_by_role(move, user)
-            and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
-        ]
+        moves = sorted(
+            (
+                move
+                for move in workflow.moves_from(application.status)
+                if workflow.may_by_role(move, user)
+                and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
+            ),
+            key=lambda move: MOVE_STYLE_ORDER.get(move.style, 1),  # the main move first, the refusals last
+        )
         reviews = selectors.reviews_visible(user=user, application=application) if can(user, "view", Review) else []
         own_review = next((review for review in reviews if review.expert_id == user.pk), None)
         rubric = rules.rubric(application.scoring_rule_set) if application.scoring_rule_set else []
