@@ -69,3 +69,24 @@ class DocumentKind(models.TextChoices):
     QUALIFICATION_EVIDENCE = "qualification_evidence", _("Evidence of a qualification")
     SUPPLEMENT = "supplement", _("Supplementary material")
     OTHER = "other", _("Other")
+
+
+class ReportPeriod(models.TextChoices):
+    """The period an operating report covers: the year (required), or one of its quarters (optional)."""
+
+    ANNUAL = "annual", _("Full year")
+    Q1 = "q1", _("First quarter")
+    Q2 = "q2", _("Second quarter")
+    Q3 = "q3", _("Third quarter")
+    Q4 = "q4", _("Fourth quarter")
+
+
+class ReportStatus(models.TextChoices):
+    """An operating report's life: drafted and submitted by the enterprise, verified (locked) or returned by staff.
+    A correction of a verified report is a new version; the version it replaces becomes superseded."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    VERIFIED = "verified", _("Verified")
+    SUPERSEDED = "superseded", _("Superseded by a correction")

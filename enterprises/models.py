@@ -27,6 +27,8 @@ from enterprises.choices import (
     HighTechField,
     HonourKind,
     HonourLevel,
+    ReportPeriod,
+    ReportStatus,
 )
 from enterprises.uscc import validate_uscc
 
@@ -387,3 +389,143 @@ class Document(models.Model):
     @property
     def evidence_of(self) -> models.Model | None:
         return self.tech_sme_registration or self.hte_certificate or self.honour
+
+
+class OperatingReport(models.Model):
+    """经营数据填报: an enterprise's figures for a year (or a quarter of it). Money is in 万元 (10k yuan), as the
+    forms ask; the Torch export converts it to 千元. Counts of people and IP are at the end of the period.
+
+    One row per version: (enterprise, year, period, version) is unique, and at most one version of a period is
+    current (not superseded). A verified version is locked; a correction is a new version that supersedes it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="operating_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)])
+    period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.ANNUAL)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+
+    revenue = models.DecimalField(_("operating revenue (10k yuan)"), **MONEY, default=Decimal("0"))
+    high_tech_revenue = models.DecimalField(
+        _("of which high-tech product revenue (10k yuan)"), **MONEY, default=Decimal("0")
+    )
+    total_costs = models.DecimalField(_("total costs (10k yuan)"), **MONEY, default=Decimal("0"))
+    rd_expenditure = models.DecimalField(_("R&D expenditure (10k yuan)"), **MONEY, default=Decimal("0"))
+    rd_in_china = models.DecimalField(_("of which R&D in China (10k yuan)"), **MONEY, default=Decimal("0"))
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+    tech_staff = models.PositiveIntegerField(_("of which tech staff"), default=0)
+    college_staff = models.PositiveIntegerField(_("of which college-educated"), default=0)
+    new_graduates = models.PositiveIntegerField(_("of which new graduates hired"), default=0)
+    tax_paid = models.DecimalField(_("tax paid (10k yuan)"), **MONEY, default=Decimal("0"))
+    exports = models.DecimalField(_("exports (10k yuan)"), **MONEY, default=Decimal("0"))
+    invention_patents = models.PositiveIntegerField(_("valid invention patents"), default=0)
+    utility_models = models.PositiveIntegerField(_("valid utility models"), default=0)
+    designs = models.PositiveIntegerField(_("valid designs"), default=0)
+    software_copyrights = models.PositiveIntegerField(_("software copyrights"), default=0)
+    other_ip = models.PositiveIntegerField(_("other valid IP"), default=0)
+    financing = models.DecimalField(_("financing received (10k yuan)"), **MONEY, default=Decimal("0"))
+
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    staff_comment = models.TextField(_("staff comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("operating report")
+        verbose_name_plural = _("operating reports")
+        ordering = ["-year", "period", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "period", "version"],
+                name="report_unique_version",
+                violation_error_message=_("This version of the report already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "period"],
+                condition=~Q(status="superseded"),
+                name="report_one_current_version",
+                violation_error_message=_("This enterprise already has a report for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    revenue__gte=0,
+                    high_tech_revenue__gte=0,
+                    total_costs__gte=0,
+                    rd_expenditure__gte=0,
+                    rd_in_china__gte=0,
+                    tax_paid__gte=0,
+                    exports__gte=0,
+                    financing__gte=0,
+                ),
+                name="report_money_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(high_tech_revenue__lte=F("revenue")),
+                name="report_high_tech_within_revenue",
+                violation_error_message=_("High-tech product revenue cannot exceed operating revenue."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rd_in_china__lte=F("rd_expenditure")),
+                name="report_rd_china_within_rd",
+                violation_error_message=_("R&D in China cannot exceed R&D expenditure."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    tech_staff__lte=F("employees"),
+                    college_staff__lte=F("employees"),
+                    new_graduates__lte=F("employees"),
+                ),
+                name="report_staff_within_employees",
+                violation_error_message=_(
+                    "Tech staff, college-educated staff and new graduates cannot exceed the employees."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1) & (Q(version=1) | Q(supersedes__isnull=False)),
+                name="report_correction_links_version",
+                violation_error_message=_("A correction must name the version it corrects."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "period", "status"], name="report_year_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_period_display()} v{self.version}"
+
+    @property
+    def valid_ip(self) -> int:
+        return self.invention_patents + self.utility_models + self.designs + self.software_copyrights + self.other_ip
