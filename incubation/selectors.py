@@ -28,9 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import GROUP_NAMES, Role, can, has_role
+from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
-from incubation import rules
+from incubation import rules, workflow
 from incubation.choices import ADMISSION_RULES
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 from parks.choices import Stage
@@ -236,6 +236,33 @@ def application_detail(*, user, pk: int) -> Application:
             Prefetch("documents", queryset=Document.objects.select_related("uploaded_by").order_by("uploaded_at")),
         )
         .get(pk=pk)
+    )
+
+
+# The main move first, the refusals last.
+_MOVE_STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
+
+
+def application_moves(*, user, application: Application, may_change: bool | None = None) -> list[workflow.Move]:
+    """The workflow moves `user` may make on `application` now: the applicant's moves if it is their enterprise's,
+    staff moves if they are staff who may change it. The page and the API both ask this.
+
+    `may_change` may be passed when already known (the API annotates a whole page at once); otherwise it costs one
+    query."""
+    roles = roles_of(user)
+    membership = getattr(user, "membership", None) if Role.ENTERPRISE in roles else None
+    is_applicant = membership is not None and membership.enterprise_id == application.enterprise_id
+    if may_change is None:
+        may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
+    is_staff_here = may_change and bool(roles & STAFF_ROLES)
+    return sorted(
+        (
+            move
+            for move in workflow.moves_from(application.status)
+            if workflow.may_by_role(move, user)
+            and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
+        ),
+        key=lambda move: _MOVE_STYLE_ORDER.get(move.style, 1),
     )
 
 

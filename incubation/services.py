@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import only_fields, record, save_with_audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, roles_of
+from accounts.services import notify
 from enterprises import uploads
 from enterprises.choices import DocumentKind
 from enterprises.models import Document, Enterprise
@@ -493,9 +494,6 @@ def application_act(*, application: Application, move: str, by, message: str = "
 def _announce(*, application: Application, move: workflow.Move, message: str, by) -> None:
     """Tell the applicant (email and in-portal notice) when staff move their application, and the carrier's staff
     when the applicant submits, answers or withdraws. Emails go through Celery after commit."""
-    from accounts.models import User
-    from accounts.services import notify
-
     link = reverse("incubation:application_detail", args=[application.pk])
     subject = _("Application #%(number)s (%(enterprise)s): %(status)s") % {
         "number": application.pk, "enterprise": application.enterprise.name,

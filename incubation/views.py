@@ -377,9 +377,6 @@ class ApplicationEditView(ApplicationMixin, ServiceFormView):
         )  # fmt: skip
 
 
-MOVE_STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
-
-
 class ApplicationDetailView(PortalView, TemplateView):
     """Everything about one application on one page: the content, documents, the timeline, and, for whoever may
     act, the moves the workflow allows now, the screening criteria, the experts' reviews and the admission."""
@@ -399,15 +396,7 @@ class ApplicationDetailView(PortalView, TemplateView):
         )
         may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
         is_staff_here = may_change and bool(roles_of(user) & STAFF_ROLES)
-        moves = sorted(
-            (
-                move
-                for move in workflow.moves_from(application.status)
-                if workflow.may_by_role(move, user)
-                and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
-            ),
-            key=lambda move: MOVE_STYLE_ORDER.get(move.style, 1),  # the main move first, the refusals last
-        )
+        moves = selectors.application_moves(user=user, application=application, may_change=may_change)
         reviews = selectors.reviews_visible(user=user, application=application) if can(user, "view", Review) else []
         own_review = next((review for review in reviews if review.expert_id == user.pk), None)
         rubric = rules.rubric(application.scoring_rule_set) if application.scoring_rule_set else []

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from incubation import workflow
+from incubation import selectors
 from incubation.choices import ResidencyEndReason
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 
@@ -111,9 +111,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_allowed_moves(self, application) -> list[str]:
-        """The workflow moves the requesting user's role allows from the current status."""
-        user = self.context["request"].user
-        return [move.name for move in workflow.moves_from(application.status) if workflow.may_by_role(move, user)]
+        """The workflow moves the requesting user may make now (the same answer as the application's page)."""
+        moves = selectors.application_moves(
+            user=self.context["request"].user,
+            application=application,
+            may_change=getattr(application, "may_change", None),
+        )
+        return [move.name for move in moves]
 
 
 class ApplicationUpdateSerializer(ApplicationSerializer):

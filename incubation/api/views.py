@@ -2,6 +2,7 @@
 call the same services as the web pages."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -176,7 +177,9 @@ class ApplicationViewSet(
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
-            return selectors.application_queue(user=self.request.user, with_documents=True)
+            user = self.request.user
+            changeable = Application.objects.for_user(user, "change").filter(pk=OuterRef("pk"))
+            return selectors.application_queue(user=user, with_documents=True).annotate(may_change=Exists(changeable))
         return Application.objects.for_user(self.request.user, _ACTIONS.get(self.action, "change"))
 
     def get_serializer_class(self):

@@ -193,3 +193,20 @@ def test_api_withdraw(visit, sites, role, where):
         # the applicant on an application they can see (the service refuses: 403).
         assert response.status_code in (401, 403, 404)
         assert site.application.status == ApplicationStatus.EXPERT_REVIEW
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_api_offers_the_same_moves_as_the_application_page(client, users, sites, role):
+    """One selector decides the moves: the page's buttons and the API's `allowed_moves` never disagree."""
+    client.force_login(users[role])
+    for where, site in sites.items():
+        page = client.get(reverse("incubation:application_detail", args=[site.application.pk]))
+        api = client.get(f"/api/v1/applications/{site.application.pk}/")
+        if page.status_code != 200:
+            assert api.status_code in (403, 404), (role, where)
+            continue
+        assert api.status_code == 200, (role, where)
+        page_moves = [move.name for move in page.context["moves"]]
+        assert api.json()["allowed_moves"] == page_moves, (role, where)
+        listed = client.get("/api/v1/applications/", {"page_size": 100}).json()["results"]
+        assert next(row for row in listed if row["id"] == site.application.pk)["allowed_moves"] == page_moves
