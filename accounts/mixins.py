@@ -23,8 +23,11 @@ def restricted_object(user, model: type[models.Model], pk, action: str = "view",
 
 
 def style_filter_form(form: forms.Form) -> None:
-    """Small Bootstrap controls for a list's filter bar."""
+    """Small Bootstrap controls for a list's filter bar; dates get the browser's date picker."""
     for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget.input_type = "date"  # the browser's date picker, which wants ISO dates
+            field.widget.format = "%Y-%m-%d"
         is_select = isinstance(field.widget, forms.Select | forms.SelectMultiple)
         field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,11 @@ class EnterpriseFilter(django_filters.FilterSet):
     industry = FocusFieldFilter(method="filter_industry", label=_("industry field"))
     high_tech_field = django_filters.ChoiceFilter(choices=HighTechField.choices, label=_("high-tech field"))
     founder_type = django_filters.ChoiceFilter(choices=FounderType.choices, label=_("founder type"))
-    hte = django_filters.BooleanFilter(field_name="has_valid_hte", label=_("valid high-tech certificate"))
+    hte = django_filters.BooleanFilter(
+        field_name="has_valid_hte",
+        label=_("valid high-tech certificate"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     tech_sme_year = django_filters.NumberFilter(
         field_name="tech_sme_registrations__year", label=_("tech-based SME in year"), distinct=True
     )
