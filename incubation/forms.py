@@ -227,7 +227,7 @@ class MoveForm(BootstrapFormMixin, forms.Form):
         )
         self.fields["message"].label = move.message_label or default
         self.fields["message"].required = move.needs_message
-        self.fields["message"].error_messages["required"] = _("Write a message: the applicant will read it.")
+        self.fields["message"].error_messages["required"] = move.missing_message_error
 
 
 class AssignExpertForm(BootstrapFormMixin, forms.Form):

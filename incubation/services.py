@@ -459,7 +459,7 @@ def application_act(*, application: Application, move: str, by, message: str = "
                 % {"status": application.get_status_display(), "action": chosen.label}
             )  # fmt: skip
         if chosen.needs_message and not message:
-            raise ValidationError({"message": _("Write a message: the applicant will read it.")})
+            raise ValidationError({"message": chosen.missing_message_error})
         if move in ("submit", "respond"):
             problems = application_problems(application)
             if problems:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import STAFF_ROLES, Role, roles_of
@@ -35,6 +36,12 @@ class Move:
     needs_message: bool = False
     message_label: Promise | None = None
     style: str = "primary"  # how the page shows the button: primary, secondary, danger
+
+    @property
+    def missing_message_error(self) -> str:
+        """What a staff member is told when the required message is missing, naming the field they see."""
+        label = self.message_label or _("message")
+        return gettext("“%(field)s” is required.") % {"field": label}
 
 
 APPLICANT = frozenset({Role.ENTERPRISE})

@@ -81,7 +81,7 @@ def test_the_whole_journey_through_the_pages(client_for, applicant, users):
     staff = client_for(users[Role.PARK_STAFF])
     staff.post(reverse("incubation:application_move", args=[application.pk, "close_review"]), {"message": ""})
     response = staff.post(reverse("incubation:application_move", args=[application.pk, "approve"]), {"message": ""})
-    assert response.status_code == 200 and "请填写留言" in response.content.decode()
+    assert response.status_code == 200 and "为必填项" in response.content.decode()
     staff.post(reverse("incubation:application_move", args=[application.pk, "approve"]), {"message": "同意入驻"})
     unit = UnitFactory(building=BuildingFactory(carrier=big_data), stage_zone="incubator")
     response = staff.post(

@@ -203,6 +203,12 @@ class TestWorkflow:
         with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
             services.application_act(application=draft, move="reject", by=users[Role.OPERATOR], message="  ")
         assert "message" in refused.value.message_dict
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            services.application_act(application=draft, move="reject", by=users[Role.OPERATOR], message="")
+        # The error names the field the staff member sees, not a generic "message".
+        assert refused.value.message_dict["message"] == [
+            "“Reason for the decision (the applicant will see this)” is required."
+        ]
 
     def test_more_information_round_trip(self, draft, applicant, users):
         staff = users[Role.OPERATOR]
