@@ -33,10 +33,12 @@ def ensure_reference_data() -> None:
     if not Carrier.objects.exists():
         from incubation.migrations._review_scoring import load_review_scoring
         from incubation.migrations._rule_sets_2018 import load_rule_sets
+        from incubation.migrations._target_counting import load_target_counting
 
         load_reference_structure(apps)
         load_rule_sets(apps)
         load_review_scoring(apps)
+        load_target_counting(apps)
         sync_role_groups()
 
 
