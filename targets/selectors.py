@@ -20,18 +20,21 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, QuerySet
+from django.db.models import DecimalField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise, FinancingEvent, HTECertificate, OperatingReport, TechSMERegistration
 from incubation.choices import RuleSetKind
 from incubation.models import Allocation, Residency, RuleSet, Transition
 from parks.choices import ACCREDITATION_RANK, AccreditationLevel
 from parks.models import Accreditation, Building, Carrier, Unit
-from targets.choices import TargetForm
+from targets.choices import Comparison, TargetForm
 from targets.indicators import INDICATORS, Indicator
 from targets.indicators import Unit as IndicatorUnit
-from targets.models import TargetPlan
+from targets.models import Target, TargetPlan
 
 DEFAULT_START_YEAR = 2021
 CORE_CARRIER_CODE = "qizhihui"
@@ -214,6 +217,10 @@ YEARLY_SQL = {
             0::numeric
         FROM yrs JOIN {T["financing"]} fe ON fe.occurred_on BETWEEN yrs.jan1 AND yrs.dec31
         JOIN {T["residency"]} r ON r.enterprise_id = fe.enterprise_id AND {_open_on("r", "fe.occurred_on")}""",
+    # Not an indicator: how many verified annual reports the report-based figures rest on (for "no data").
+    "_reports": f"""
+        SELECT '_reports', yrs.y, r.carrier_id, {_REPORT_KEY}, rep.enterprise_id, 1::numeric, 0::numeric
+        {_REPORT_YEARLY}""",
     "occupancy_rate": f"""
         SELECT 'occupancy_rate', yrs.y, b.carrier_id, 'a' || a.id::text, r.enterprise_id, u.area_m2, 0::numeric
         FROM yrs JOIN {T["allocation"]} a ON a.period @> yrs.dec31
@@ -325,8 +332,11 @@ def _accreditation_levels(years: Sequence[int]) -> tuple[dict[tuple[int, int], s
     return levels, core_id
 
 
-def _compute(years: Sequence[int], start_year: int) -> dict[int, dict[int | None, dict[str, Figure]]]:
-    """year -> carrier id (None: district-wide) -> code -> Figure, for every carrier with any figure. 4 queries."""
+def _compute(
+    years: Sequence[int], start_year: int, *, report_counts: dict | None = None
+) -> dict[int, dict[int | None, dict[str, Figure]]]:
+    """year -> carrier id (None: district-wide) -> code -> Figure, for every carrier with any figure. 4 queries.
+    `report_counts`, when given, is filled with (year, carrier id) -> number of verified annual reports counted."""
     years = sorted(set(years))
     span = _yearly_span(years, start_year)
     sql = _FIGURES_SQL.format(
@@ -341,6 +351,8 @@ def _compute(years: Sequence[int], start_year: int) -> dict[int, dict[int | None
     sums: dict[tuple[str, int, int | None], tuple[Decimal, Decimal]] = {
         (code, year, carrier_id): (num or Decimal(0), den or Decimal(0)) for code, year, carrier_id, num, den in raw
     }
+    if report_counts is not None:
+        report_counts.update({(y, c): int(num) for (code, y, c), (num, _den) in sums.items() if code == "_reports"})
     levels, core_id = _accreditation_levels(years)
     carrier_ids: set[int | None] = {None} | {key[2] for key in sums if key[2] is not None}
     carrier_ids |= {carrier_id for (_year, carrier_id) in levels}
@@ -498,3 +510,212 @@ def indicator_contributors(
             output_field=DecimalField(max_digits=20, decimal_places=6),
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Attainment
+
+REPORT_BASED = {"revenue", "rd_expenditure", "rd_intensity", "valid_ip", "invention_patents", "jobs"}
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    MISSED = "missed"
+    NO_DATA = "no_data"
+
+
+STATUS_LABELS = {
+    Status.MET: gettext_lazy("Met"),
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.AT_RISK: gettext_lazy("At risk"),
+    Status.MISSED: gettext_lazy("Missed"),
+    Status.NO_DATA: gettext_lazy("No data"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Attainment:
+    target: Target
+    figure: Figure
+    actual: Decimal | str | None  # the figure in the target's form (a level code for accreditation)
+    attainment: Decimal | None  # percent of target reached (None for levels)
+    pipeline: Decimal  # known pipeline counted toward the status
+    status: str  # "met" | "on_track" | "at_risk" | "missed" (year over, not met) | "no_data"
+    status_reason: str  # one sentence, translated, why
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+def tech_sme_pipeline(*, year: int, carrier_id: int | None, today: datetime.date) -> Decimal:
+    """Renewals pending: enterprises in residency today (at the carrier) that held a tech-SME registration for the
+    year before `year` but have none for `year` yet. One query."""
+    residencies = Residency.objects.filter(started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    if carrier_id is not None:
+        residencies = residencies.filter(carrier_id=carrier_id)
+    pending = (
+        TechSMERegistration.objects.filter(year=year - 1, enterprise_id__in=residencies.values("enterprise_id"))
+        .exclude(enterprise_id__in=TechSMERegistration.objects.filter(year=year).values("enterprise_id"))
+        .values("enterprise_id")
+        .distinct()
+        .count()
+    )
+    return Decimal(pending)
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+def _judge(
+    target: Target, figure: Figure, *, today: datetime.date, pipeline: Decimal, reports: int
+) -> tuple[Decimal | str | None, Decimal | None, str, str]:
+    """(actual, attainment %, status, reason) for one target."""
+    year_over = target.year < today.year
+    future = target.year > today.year
+    if target.indicator in LEVELS:
+        actual_level = figure.level(target.form) or AccreditationLevel.NONE
+        names = dict(AccreditationLevel.choices)
+        params = {"actual": names.get(actual_level, actual_level), "target": names.get(target.level, target.level)}
+        if ACCREDITATION_RANK[actual_level] >= ACCREDITATION_RANK[target.level]:
+            return actual_level, None, Status.MET, _("Reached %(actual)s; the target is %(target)s.") % params
+        if year_over:
+            return (
+                actual_level,
+                None,
+                Status.MISSED,
+                _("The year is over and the level was %(actual)s; the target was %(target)s.") % params,
+            )
+        return (
+            actual_level,
+            None,
+            Status.AT_RISK,
+            _("Currently %(actual)s; %(target)s is still to be reached.") % params,
+        )
+    actual = figure.value(target.form)
+    goal = target.value if target.value is not None else Decimal(0)
+    if actual is None or (target.indicator in REPORT_BASED and not reports and not (actual or 0)):
+        reason = (
+            _("No figure: no verified annual reports for %(year)s yet.")
+            if target.indicator in REPORT_BASED
+            else _("No figure: there is nothing to divide by for %(year)s.")
+        )
+        return actual, None, Status.NO_DATA, reason % {"year": target.year}
+    attainment = (actual * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if goal else None
+    at_most = target.comparison == Comparison.AT_MOST
+    met = actual <= goal if at_most else actual >= goal
+    params = {"actual": _fmt(actual), "target": _fmt(goal), "pipeline": _fmt(pipeline)}
+    if met and not (at_most and not year_over):
+        return actual, attainment, Status.MET, _("%(actual)s reached against a target of %(target)s.") % params
+    if year_over:
+        if at_most:
+            return (
+                actual,
+                attainment,
+                Status.MET,
+                _("%(actual)s for the year, within the limit of %(target)s.") % params,
+            )
+        return (
+            actual,
+            attainment,
+            Status.MISSED,
+            _("The year is over: %(actual)s against a target of %(target)s.") % params,
+        )
+    if at_most:
+        if met:
+            return actual, attainment, Status.ON_TRACK, _("%(actual)s so far, within the limit of %(target)s.") % params
+        return actual, attainment, Status.AT_RISK, _("%(actual)s so far, over the limit of %(target)s.") % params
+    if future:
+        fraction = Decimal(0)
+    else:
+        start = datetime.date(target.year, 1, 1)
+        days = (datetime.date(target.year, 12, 31) - start).days + 1
+        fraction = Decimal((today - start).days + 1) / Decimal(days)
+    expected = (goal * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    params |= {"expected": _fmt(expected), "percent": f"{fraction * 100:.0f}"}
+    if future:
+        if actual + pipeline >= goal:
+            return (
+                actual,
+                attainment,
+                Status.ON_TRACK,
+                _("The year has not begun; %(pipeline)s in the pipeline already covers the target of %(target)s.")
+                % params,
+            )
+        return (
+            actual,
+            attainment,
+            Status.AT_RISK,
+            _("The year has not begun; %(pipeline)s in the pipeline against a target of %(target)s.") % params,
+        )
+    if actual + pipeline >= expected:
+        return (
+            actual,
+            attainment,
+            Status.ON_TRACK,
+            _(
+                "%(actual)s so far plus %(pipeline)s in the pipeline, against %(expected)s expected by now "
+                "(%(percent)s%% of the year gone)."
+            )
+            % params,
+        )
+    return (
+        actual,
+        attainment,
+        Status.AT_RISK,
+        _(
+            "Only %(actual)s so far plus %(pipeline)s in the pipeline, against %(expected)s expected by now "
+            "(%(percent)s%% of the year gone)."
+        )
+        % params,
+    )
+
+
+def target_attainment(
+    *,
+    year: int,
+    carrier: Carrier | None = None,
+    plan: TargetPlan | None = None,
+    today: datetime.date | None = None,
+) -> list[Attainment]:
+    """Each target of the plan for the year and scope, with its figure and status (docs/indicators.md, "Status").
+    District-wide includes the core's accreditation targets (district-wide means the core). At most 9 queries."""
+    plan = plan or current_plan()
+    if plan is None:
+        return []
+    today = today or timezone.localdate()
+    targets = Target.objects.filter(plan=plan, year=year).select_related("carrier", "plan")
+    if carrier is not None:
+        targets = targets.filter(carrier=carrier)
+    else:
+        targets = targets.filter(
+            Q(carrier__isnull=True) | Q(indicator="accreditation_level", carrier__code=CORE_CARRIER_CODE)
+        )
+    targets = list(targets.order_by("indicator", "form", "id"))
+    if not targets:
+        return []
+    report_counts: dict = {}
+    computed = _compute([year], plan.start_year, report_counts=report_counts)[year]
+    carrier_id = carrier.pk if carrier is not None else None
+    figures = computed.get(carrier_id) or _empty_figures(year, carrier_id)
+    pipeline = (
+        tech_sme_pipeline(year=year, carrier_id=carrier_id, today=today)
+        if year >= today.year and any(t.indicator == "tech_smes" for t in targets)
+        else Decimal(0)
+    )
+    result = []
+    for target in targets:
+        figure = figures[target.indicator]
+        if target.indicator in LEVELS and target.carrier_id is not None and carrier is None:
+            figure = (computed.get(target.carrier_id) or _empty_figures(year, target.carrier_id))[target.indicator]
+        own_pipeline = pipeline if target.indicator == "tech_smes" else Decimal(0)
+        actual, attainment, status, reason = _judge(
+            target, figure, today=today, pipeline=own_pipeline, reports=report_counts.get((year, carrier_id), 0)
+        )
+        result.append(Attainment(target, figure, actual, attainment, own_pipeline, status, str(reason)))
+    return result
