@@ -719,3 +719,20 @@ def target_attainment(
         )
         result.append(Attainment(target, figure, actual, attainment, own_pipeline, status, str(reason)))
     return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who sees which figures
+
+
+def figure_scope(user) -> tuple[bool, QuerySet[Carrier]]:
+    """(may see district-wide figures, the carriers whose figures the user may see). The operating company and the
+    bureau see all; park staff only their carriers'; the others none (PAGES "targets.indicators")."""
+    from accounts.roles import Role, can, roles_of
+
+    if not can(user, "view", "targets.indicators"):
+        return False, Carrier.objects.none()
+    roles = roles_of(user)
+    if roles & {Role.ADMIN, Role.OPERATOR, Role.BUREAU}:
+        return True, Carrier.objects.order_by("sort_order", "id")
+    return False, Carrier.objects.filter(staff=user).order_by("sort_order", "id")
