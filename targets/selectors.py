@@ -613,13 +613,6 @@ def _judge(
     if met and not (at_most and not year_over):
         return actual, attainment, Status.MET, _("%(actual)s reached against a target of %(target)s.") % params
     if year_over:
-        if at_most:
-            return (
-                actual,
-                attainment,
-                Status.MET,
-                _("%(actual)s for the year, within the limit of %(target)s.") % params,
-            )
         return (
             actual,
             attainment,
