@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: one user per role, a client signed in as one, and the reference structure
 from migrations."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -39,6 +41,7 @@ def ensure_reference_data() -> None:
         load_rule_sets(apps)
         load_review_scoring(apps)
         load_target_counting(apps)
+        importlib.import_module("targets.migrations.0002_plan_2021").seed(apps, None)
         sync_role_groups()
 
 

@@ -101,6 +101,12 @@ class TargetDetailView(PortalView, ListView):
         return TargetRevision.objects.filter(target=self.target).select_related("by").order_by("-at", "-id")
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for revision in context["page_obj"].object_list:
+            revision.rows = [
+                (_field_label(field), change[0] if len(change) > 0 else None, change[1] if len(change) > 1 else None)
+                for field, change in revision.changes.items()
+            ]
         return super().get_context_data(
             target=self.target,
             indicator=INDICATORS[self.target.indicator],
@@ -108,6 +114,13 @@ class TargetDetailView(PortalView, ListView):
             query_without_page="",
             **kwargs,
         )
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Target._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field no longer on the model keeps its recorded name
+        return name
 
 
 class TargetEditView(ServiceFormView):
