@@ -137,30 +137,30 @@ _REPORT_YEARLY = f"""
     FROM yrs
     JOIN {T["report"]} rep ON rep.year = yrs.y AND {_VERIFIED_ANNUAL}
     JOIN {T["residency"]} r ON r.enterprise_id = rep.enterprise_id AND {_IN_YEAR}"""
-_REPORT_KEY = "rep.enterprise_id::text || ':' || yrs.y::text"
+_REPORT_KEY = "rep.enterprise_id::bigint * 10000 + yrs.y"
 _VALID_IP = "(rep.invention_patents + rep.utility_models + rep.designs + rep.software_copyrights + rep.other_ip)"
 
 # Yearly rows over `yrs` (y, jan1, dec31, win). Columns: code, y, carrier_id, ek, enterprise_id, num, den.
 YEARLY_SQL = {
     "tenants_year_end": f"""
-        SELECT 'tenants_year_end', yrs.y, r.carrier_id, r.enterprise_id::text, r.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'tenants_year_end', yrs.y, r.carrier_id, r.enterprise_id::bigint, r.enterprise_id, 1::numeric, 0::numeric
         FROM yrs JOIN {T["residency"]} r ON {_open_on("r", "yrs.dec31")}""",
     "admissions": f"""
-        SELECT 'admissions', yrs.y, f.carrier_id, f.enterprise_id::text, f.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'admissions', yrs.y, f.carrier_id, f.enterprise_id::bigint, f.enterprise_id, 1::numeric, 0::numeric
         FROM yrs JOIN (
             SELECT DISTINCT ON (enterprise_id) enterprise_id, carrier_id, started_on
             FROM {T["residency"]} ORDER BY enterprise_id, started_on, id
         ) f ON f.started_on BETWEEN yrs.jan1 AND yrs.dec31""",
     "graduations": f"""
-        SELECT 'graduations', yrs.y, fr.carrier_id, 't' || t.id::text, t.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'graduations', yrs.y, fr.carrier_id, t.id::bigint, t.enterprise_id, 1::numeric, 0::numeric
         FROM yrs JOIN {T["transition"]} t ON t.kind = 'graduate' AND t.occurred_on BETWEEN yrs.jan1 AND yrs.dec31
         JOIN {T["residency"]} fr ON fr.id = t.from_residency_id""",
     "exits": f"""
-        SELECT 'exits', yrs.y, fr.carrier_id, 't' || t.id::text, t.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'exits', yrs.y, fr.carrier_id, t.id::bigint, t.enterprise_id, 1::numeric, 0::numeric
         FROM yrs JOIN {T["transition"]} t ON t.kind = 'exit' AND t.occurred_on BETWEEN yrs.jan1 AND yrs.dec31
         JOIN {T["residency"]} fr ON fr.id = t.from_residency_id""",
     "tech_smes": f"""
-        SELECT 'tech_smes', q.y, q.carrier_id, q.enterprise_id::text, q.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'tech_smes', q.y, q.carrier_id, q.enterprise_id::bigint, q.enterprise_id, 1::numeric, 0::numeric
         FROM (
             SELECT yrs.y, r.carrier_id, r.enterprise_id
             FROM yrs JOIN {T["techsme"]} reg ON reg.year = yrs.y
@@ -173,7 +173,7 @@ YEARLY_SQL = {
             JOIN {T["residency"]} fr ON fr.id = t.from_residency_id
         ) q""",
     "htes": f"""
-        SELECT 'htes', q.y, q.carrier_id, q.enterprise_id::text, q.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'htes', q.y, q.carrier_id, q.enterprise_id::bigint, q.enterprise_id, 1::numeric, 0::numeric
         FROM (
             WITH first_hte AS (
                 SELECT DISTINCT ON (enterprise_id) enterprise_id, issued_on
@@ -209,11 +209,11 @@ YEARLY_SQL = {
         SELECT 'jobs', yrs.y, r.carrier_id, {_REPORT_KEY}, rep.enterprise_id, rep.employees::numeric, 0::numeric
         {_REPORT_YEARLY}""",
     "financing": f"""
-        SELECT 'financing', yrs.y, r.carrier_id, 'f' || fe.id::text, fe.enterprise_id, fe.amount, 0::numeric
+        SELECT 'financing', yrs.y, r.carrier_id, fe.id::bigint, fe.enterprise_id, fe.amount, 0::numeric
         FROM yrs JOIN {T["financing"]} fe ON fe.occurred_on BETWEEN yrs.jan1 AND yrs.dec31
         JOIN {T["residency"]} r ON r.enterprise_id = fe.enterprise_id AND {_open_on("r", "fe.occurred_on")}""",
     "tenants_financed": f"""
-        SELECT 'tenants_financed', yrs.y, r.carrier_id, fe.enterprise_id::text, fe.enterprise_id, 1::numeric,
+        SELECT 'tenants_financed', yrs.y, r.carrier_id, fe.enterprise_id::bigint, fe.enterprise_id, 1::numeric,
             0::numeric
         FROM yrs JOIN {T["financing"]} fe ON fe.occurred_on BETWEEN yrs.jan1 AND yrs.dec31
         JOIN {T["residency"]} r ON r.enterprise_id = fe.enterprise_id AND {_open_on("r", "fe.occurred_on")}""",
@@ -222,13 +222,16 @@ YEARLY_SQL = {
         SELECT '_reports', yrs.y, r.carrier_id, {_REPORT_KEY}, rep.enterprise_id, 1::numeric, 0::numeric
         {_REPORT_YEARLY}""",
     "occupancy_rate": f"""
-        SELECT 'occupancy_rate', yrs.y, b.carrier_id, 'a' || a.id::text, r.enterprise_id, u.area_m2, 0::numeric
+        SELECT 'occupancy_rate', yrs.y, b.carrier_id, a.id::bigint, r.enterprise_id, u.area_m2, 0::numeric
         FROM yrs JOIN {T["allocation"]} a ON a.period @> yrs.dec31
         JOIN {T["unit"]} u ON u.id = a.unit_id JOIN {T["building"]} b ON b.id = u.building_id
         JOIN {T["residency"]} r ON r.id = a.residency_id
         UNION ALL
-        SELECT 'occupancy_rate', yrs.y, b.carrier_id, 'u' || u.id::text, NULL, 0::numeric, u.area_m2
-        FROM yrs CROSS JOIN {T["unit"]} u JOIN {T["building"]} b ON b.id = u.building_id""",
+        SELECT 'occupancy_rate', yrs.y, t.carrier_id, -t.carrier_id::bigint, NULL, 0::numeric, t.area
+        FROM yrs CROSS JOIN (
+            SELECT b.carrier_id, SUM(u.area_m2) AS area
+            FROM {T["unit"]} u JOIN {T["building"]} b ON b.id = u.building_id GROUP BY b.carrier_id
+        ) t""",
 }
 
 # The population of the cumulative stocks: residencies overlapping [1 January of the plan's first year, 31 Dec Y].
@@ -250,17 +253,18 @@ _LATEST_REPORT = f"""
 # Cumulative rows over `req` (y, s). Same columns.
 CUMULATIVE_SQL = {
     "tenants_year_end": f"""
-        SELECT 'tenants_year_end:c', p.y, p.carrier_id, p.enterprise_id::text, p.enterprise_id, 1::numeric, 0::numeric
+        SELECT 'tenants_year_end:c', p.y, p.carrier_id, p.enterprise_id::bigint, p.enterprise_id, 1::numeric, 0::numeric
         FROM ({_CUM_POPULATION}) p""",
     "valid_ip": f"""
-        SELECT 'valid_ip:c', p.y, p.carrier_id, p.enterprise_id::text, p.enterprise_id, p.valid_ip::numeric, 0::numeric
+        SELECT 'valid_ip:c', p.y, p.carrier_id, p.enterprise_id::bigint, p.enterprise_id, p.valid_ip::numeric,
+            0::numeric
         FROM ({_LATEST_REPORT}) p""",
     "invention_patents": f"""
-        SELECT 'invention_patents:c', p.y, p.carrier_id, p.enterprise_id::text, p.enterprise_id,
+        SELECT 'invention_patents:c', p.y, p.carrier_id, p.enterprise_id::bigint, p.enterprise_id,
             p.invention_patents::numeric, 0::numeric
         FROM ({_LATEST_REPORT}) p""",
     "jobs": f"""
-        SELECT 'jobs:c', p.y, p.carrier_id, p.enterprise_id::text, p.enterprise_id, p.employees::numeric, 0::numeric
+        SELECT 'jobs:c', p.y, p.carrier_id, p.enterprise_id::bigint, p.enterprise_id, p.employees::numeric, 0::numeric
         FROM ({_LATEST_REPORT}) p""",
 }
 
@@ -675,9 +679,11 @@ def target_attainment(
     carrier: Carrier | None = None,
     plan: TargetPlan | None = None,
     today: datetime.date | None = None,
+    returned_figures: dict[str, Figure] | None = None,
 ) -> list[Attainment]:
     """Each target of the plan for the year and scope, with its figure and status (docs/indicators.md, "Status").
-    District-wide includes the core's accreditation targets (district-wide means the core). At most 9 queries."""
+    District-wide includes the core's accreditation targets (district-wide means the core). At most 9 queries.
+    `returned_figures`, when given, is filled with the scope's figures (so a page need not compute them twice)."""
     plan = plan or current_plan()
     if plan is None:
         return []
@@ -696,6 +702,8 @@ def target_attainment(
     computed = _compute([year], plan.start_year, report_counts=report_counts)[year]
     carrier_id = carrier.pk if carrier is not None else None
     figures = computed.get(carrier_id) or _empty_figures(year, carrier_id)
+    if returned_figures is not None:
+        returned_figures.update(figures)
     pipeline = (
         tech_sme_pipeline(year=year, carrier_id=carrier_id, today=today)
         if year >= today.year and any(t.indicator == "tech_smes" for t in targets)

@@ -221,11 +221,13 @@ class IndicatorOverviewView(IndicatorScopeMixin, PortalView, TemplateView):
 
     def get_context_data(self, **kwargs):
         year, carrier, carriers, district = self.scope()
-        figures = selectors.indicator_figures(year=year, carrier=carrier)
+        figures: dict = {}
         attainments = {
             attainment.target.indicator: attainment
-            for attainment in selectors.target_attainment(year=year, carrier=carrier)
+            for attainment in selectors.target_attainment(year=year, carrier=carrier, returned_figures=figures)
         }
+        if not figures:  # no target for the year: nothing computed yet
+            figures = selectors.indicator_figures(year=year, carrier=carrier)
         rows = [{"figure": figures[code], "attainment": attainments.get(code)} for code in INDICATORS]
         this_year = timezone.localdate().year
         return super().get_context_data(
