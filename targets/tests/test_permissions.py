@@ -123,3 +123,32 @@ def test_api(visit, users, plan, target, own_park, other_park, role):
     else:
         matrix.assert_api_refused(response, EDIT[role])
         assert not Target.objects.filter(year=2024).exists()
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=role_id)
+def test_api_create_target(visit, users, plan, own_park, role):
+    client = visit(role)
+    events = matrix.last_event_id()
+    response = client.post(
+        reverse("target-list"),
+        {"plan": plan.pk, "year": 2023, "indicator": "revenue", "carrier": own_park.pk, "value": "800",
+         "reason": "分园营收目标"},
+        content_type="application/json",
+    )  # fmt: skip
+    if EDIT[role] == OK:
+        assert response.status_code == 201, response.content
+        target = Target.objects.get(pk=response.json()["id"])
+        assert TargetRevision.objects.get(target=target).reason == "分园营收目标"
+        # Without a reason, or a second time, the bureau is told why (400), and nothing is written.
+        again = client.post(
+            reverse("target-list"),
+            {"plan": plan.pk, "year": 2023, "indicator": "revenue", "carrier": own_park.pk, "value": "900",
+             "reason": "重复"},
+            content_type="application/json",
+        )  # fmt: skip
+        assert again.status_code == 400
+        assert Target.objects.filter(year=2023, indicator="revenue").count() == 1
+    else:
+        matrix.assert_api_refused(response, EDIT[role])
+        assert not Target.objects.filter(year=2023, indicator="revenue").exists()
+        assert matrix.last_event_id() == events
