@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, Q, QuerySet
+from django.db.models import DecimalField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -498,7 +498,12 @@ def indicator_contributors(
 ) -> QuerySet[Enterprise]:
     """The enterprises making up a figure, annotated with `contribution` (their part of it: revenue, number of
     graduations, 1 for a count, their share in points of a ratio). The contributions add up to the figure.
-    Two queries to evaluate (three for a ratio), whatever the number of enterprises."""
+    Two queries to evaluate (three for a ratio), whatever the number of enterprises. A level (accreditation) has
+    no enterprises behind it: an empty queryset. An unknown code raises ValueError."""
+    if code in LEVELS:
+        return Enterprise.objects.none().annotate(
+            contribution=Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=6))
+        )
     sql = contributions_sql(
         code=code,
         year=year,

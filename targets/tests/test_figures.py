@@ -143,6 +143,12 @@ def test_contributions_add_up_to_the_figure(history, code, form):
             assert contributors.count() == figure
 
 
+def test_a_level_has_no_contributors_and_an_unknown_code_is_refused(history):
+    assert list(selectors.indicator_contributors(code="accreditation_level", year=2022, form="yearly")) == []
+    with pytest.raises(ValueError):
+        selectors.indicator_contributors(code="nonsense", year=2022, form="yearly")
+
+
 def test_contributors_are_sortable_by_contribution(history):
     contributors = selectors.indicator_contributors(code="jobs", year=2022, form="cumulative").order_by(
         "-contribution", "name"
