@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: one user per role, a client signed in as one, and the reference structure
 from migrations."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -33,10 +35,13 @@ def ensure_reference_data() -> None:
     if not Carrier.objects.exists():
         from incubation.migrations._review_scoring import load_review_scoring
         from incubation.migrations._rule_sets_2018 import load_rule_sets
+        from incubation.migrations._target_counting import load_target_counting
 
         load_reference_structure(apps)
         load_rule_sets(apps)
         load_review_scoring(apps)
+        load_target_counting(apps)
+        importlib.import_module("targets.migrations.0002_plan_2021").seed(apps, None)
         sync_role_groups()
 
 

@@ -22,6 +22,8 @@ def navigation(request) -> dict:
             "applications": can(user, "view", "incubation.application"),
             "expert": Role.EXPERT in roles,
             "audit": can(user, "view", "accounts.auditevent"),
+            "targets": can(user, "view", "targets.targetplan"),
+            "indicators": can(user, "view", "targets.indicators"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),
         },

@@ -38,6 +38,7 @@ OPERATING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 ENTERPRISE_READERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU, Role.ENTERPRISE})
 ENTERPRISE_WRITERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.ENTERPRISE})
 TENANT_OVERSIGHT = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})
+TARGET_KEEPERS = frozenset({Role.ADMIN, Role.BUREAU})
 
 # model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
@@ -126,6 +127,13 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     # Importing existing tenants from a spreadsheet: staff; what each row may write is checked by the services
     # (park staff: residencies at their own carriers only; new enterprises are the operating company's).
     "incubation.tenantimport": {"view": STAFF_ROLES, "add": STAFF_ROLES, "change": STAFF_ROLES},
+    # Target plans: every staff role and the bureau read them; the bureau (and the system administrator) sets and
+    # changes the targets, each change with its reason (targets.services). The operating company only reads.
+    **{
+        f"targets.{model}": {"view": TENANT_OVERSIGHT, "add": TARGET_KEEPERS, "change": TARGET_KEEPERS}
+        for model in ("targetplan", "target")
+    },
+    "targets.targetrevision": {"view": TENANT_OVERSIGHT},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
     # Notifications are personal: every role reads and marks as read its own (scope: the recipient), no one else's.
     "accounts.notification": {"view": ALL_ROLES, "change": ALL_ROLES},
@@ -140,6 +148,8 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "incubation.occupancy": {"view": TENANT_OVERSIGHT},
     "incubation.alerts": {"view": TENANT_OVERSIGHT},
     "enterprises.own_registration": {"add": frozenset({Role.ENTERPRISE})},
+    # The indicator figures and the enterprises behind them (targets.views): park staff only their carriers'.
+    "targets.indicators": {"view": TENANT_OVERSIGHT},
 }
 
 # Who a self sign-up becomes: an enterprise user (企业用户), with no enterprise until they register it.

@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("parks.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("incubation.api.urls")),
+    path("", include("targets.api.urls")),
     path("", include("accounts.api.urls")),
 ]

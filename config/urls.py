@@ -19,6 +19,7 @@ urlpatterns = [
     path("parks/", include("parks.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("incubation/", include("incubation.urls")),
+    path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]
 

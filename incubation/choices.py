@@ -22,6 +22,7 @@ class RuleSetKind(models.TextChoices):
     GRADUATION = "graduation", _("Graduation")
     INCUBATION_PERIOD = "incubation_period", _("Incubation period")
     REVIEW_SCORING = "review_scoring", _("Expert review scoring")
+    TARGET_COUNTING = "target_counting", _("Counting toward the targets")
 
 
 class Combination(models.TextChoices):

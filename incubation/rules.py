@@ -164,6 +164,15 @@ def _max_months(enterprise, on, params):
     return (MET if months <= params["months"] else UNMET), _("%(months)s months so far.") % {"months": months}
 
 
+@criterion(
+    "graduate_window_months",
+    gettext_lazy("Graduates count toward the tech-SME and high-tech targets for %(months)s months after graduating"),
+)
+def _graduate_window(enterprise, on, params):
+    # Not a check on an enterprise: a parameter of how targets.selectors counts (docs/indicators.md).
+    return UNKNOWN, _("A counting rule, not a criterion.")
+
+
 # Expert review: each criterion is scored 0–100 by each expert; the rubric in force gives its weight (percent).
 SCORING_CRITERIA = {
     "score_technology": gettext_lazy("Technology and innovation (weight %(weight)s%%)"),

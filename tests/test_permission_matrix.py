@@ -134,6 +134,9 @@ SITE_WIDE_PAGES = [
     ("parks:carrier_list", READ, carrier_names),
     ("parks:unit_list", READ, unit_codes),
     ("accounts:audit_log", AUDIT, lambda sites: []),
+    # Target plans and indicator figures: staff and the bureau (targets/tests/test_permissions.py has the detail).
+    ("targets:plans", AUDIT, lambda sites: []),
+    ("targets:indicators", AUDIT, lambda sites: []),
 ]
 
 

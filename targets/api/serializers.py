@@ -1,0 +1,99 @@
+from rest_framework import serializers
+
+from parks.choices import AccreditationLevel
+from parks.models import Carrier
+from targets.choices import Comparison, TargetForm
+from targets.indicators import INDICATOR_CHOICES
+from targets.models import Target, TargetPlan, TargetRevision
+
+
+class TargetPlanSerializer(serializers.ModelSerializer):
+    years = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TargetPlan
+        fields = ["id", "name", "source_document", "adopted_on", "start_year", "note", "years"]
+
+    def get_years(self, plan) -> list[int]:
+        return sorted({target.year for target in plan.targets.all()})
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    carrier_code = serializers.CharField(source="carrier.code", read_only=True, default=None)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id", "plan", "year", "indicator", "carrier", "carrier_code", "form", "comparison", "value", "level",
+            "note", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TargetCreateSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=TargetPlan.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    indicator = serializers.ChoiceField(choices=INDICATOR_CHOICES)
+    carrier = serializers.PrimaryKeyRelatedField(queryset=Carrier.objects.all(), required=False, allow_null=True)
+    form = serializers.ChoiceField(choices=TargetForm.choices, default=TargetForm.YEARLY)
+    comparison = serializers.ChoiceField(choices=Comparison.choices, default=Comparison.AT_LEAST)
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0)
+    level = serializers.ChoiceField(choices=AccreditationLevel.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField()
+
+
+class TargetUpdateSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=TargetForm.choices, required=False)
+    comparison = serializers.ChoiceField(choices=Comparison.choices, required=False)
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0)
+    level = serializers.ChoiceField(choices=AccreditationLevel.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField()
+
+
+class YearTargetSerializer(serializers.Serializer):
+    indicator = serializers.ChoiceField(choices=INDICATOR_CHOICES)
+    carrier = serializers.PrimaryKeyRelatedField(queryset=Carrier.objects.all(), required=False, allow_null=True)
+    form = serializers.ChoiceField(choices=TargetForm.choices, default=TargetForm.YEARLY)
+    comparison = serializers.ChoiceField(choices=Comparison.choices, default=Comparison.AT_LEAST)
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0)
+    level = serializers.ChoiceField(choices=AccreditationLevel.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PlanAddYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2024, max_value=2100)
+    reason = serializers.CharField()
+    targets = YearTargetSerializer(many=True)
+
+
+class TargetRevisionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True, default=None)
+
+    class Meta:
+        model = TargetRevision
+        fields = ["id", "target", "changes", "reason", "by", "at"]
+        read_only_fields = fields
+
+
+class IndicatorFigureSerializer(serializers.Serializer):
+    code = serializers.CharField(source="indicator.code")
+    label = serializers.CharField(source="indicator.label")
+    unit = serializers.CharField(source="indicator.unit")
+    unit_label = serializers.CharField(source="indicator.unit_label")
+    kind = serializers.CharField(source="indicator.kind")
+    yearly_definition = serializers.CharField(source="indicator.yearly_definition")
+    cumulative_definition = serializers.CharField(source="indicator.cumulative_definition")
+    year = serializers.IntegerField()
+    carrier = serializers.IntegerField(source="carrier_id", allow_null=True)
+    yearly = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    cumulative = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    yearly_level = serializers.CharField()
+    cumulative_level = serializers.CharField()
+
+
+class ContributorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    contribution = serializers.DecimalField(max_digits=20, decimal_places=6)

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.mixins import BootstrapFormMixin
+from parks.choices import AccreditationLevel
+from parks.models import Carrier
+from targets.choices import Comparison, TargetForm
+from targets.indicators import INDICATORS
+from targets.services import FIRST_ADDABLE_YEAR
+
+REASON = forms.CharField(
+    label=_("Reason for the change"),
+    widget=forms.Textarea(attrs={"rows": 2}),
+    help_text=_("Kept with the target's history."),
+)
+VALUE = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
+
+
+class TargetEditForm(BootstrapFormMixin, forms.Form):
+    form = forms.ChoiceField(label=_("reading"), choices=TargetForm.choices)
+    comparison = forms.ChoiceField(label=_("comparison"), choices=Comparison.choices)
+    value = forms.DecimalField(label=_("target value"), required=False, **VALUE)
+    level = forms.ChoiceField(label=_("accreditation level"), choices=AccreditationLevel.choices, required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    reason = REASON
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        is_level = target.indicator == "accreditation_level"
+        del self.fields["value" if is_level else "level"]
+        if is_level:
+            self.fields["level"].required = True
+            del self.fields["comparison"]
+        else:
+            self.fields["value"].required = True
+            self.fields["value"].help_text = INDICATORS[target.indicator].unit_label
+        for name in ("form", "comparison", "value", "level", "note"):
+            if name in self.fields:
+                self.fields[name].initial = getattr(target, name)
+
+
+class PlanAddYearForm(BootstrapFormMixin, forms.Form):
+    """A new year of the plan: its district-wide targets (leave an indicator empty for none) and the core's
+    accreditation level."""
+
+    year = forms.IntegerField(label=_("year"), min_value=FIRST_ADDABLE_YEAR, max_value=2100)
+    form = forms.ChoiceField(label=_("reading"), choices=TargetForm.choices, initial=TargetForm.YEARLY)
+    reason = REASON
+
+    def __init__(self, *args, initial_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = initial_year
+        for code, indicator in INDICATORS.items():
+            if code == "accreditation_level":
+                self.fields[f"target_{code}"] = forms.ChoiceField(
+                    label=_("%(indicator)s (the core)") % {"indicator": indicator.label},
+                    choices=[("", "—"), *AccreditationLevel.choices],
+                    required=False,
+                )
+            else:
+                self.fields[f"target_{code}"] = forms.DecimalField(
+                    label=indicator.label, required=False, help_text=indicator.unit_label, **VALUE
+                )
+        self.order_fields(["year", "form", *[f"target_{code}" for code in INDICATORS], "reason"])
+
+    def targets(self) -> list[dict]:
+        data = self.cleaned_data
+        items = []
+        for code in INDICATORS:
+            value = data.get(f"target_{code}")
+            if value in (None, ""):
+                continue
+            if code == "accreditation_level":
+                core = Carrier.objects.filter(code="qizhihui").first()
+                items.append({"indicator": code, "carrier": core, "form": data["form"], "level": value})
+            else:
+                items.append({"indicator": code, "form": data["form"], "value": value})
+        return items

@@ -1,0 +1,32 @@
+from decimal import Decimal
+
+from django import template
+
+from parks.choices import AccreditationLevel
+from targets.indicators import Unit
+
+register = template.Library()
+
+
+@register.filter
+def figure(value: Decimal | None, indicator=None) -> str:
+    """A figure as people read it: counts whole, money and percentages to two places, nothing as a dash."""
+    if value is None:
+        return "—"
+    if indicator is not None and indicator.unit in (Unit.WAN_YUAN, Unit.PERCENT):
+        return f"{value:,.2f}"
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+@register.filter
+def level_label(code: str) -> str:
+    if not code:
+        return "—"
+    return str(dict(AccreditationLevel.choices).get(code, code))
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key, "")

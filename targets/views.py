@@ -1,0 +1,294 @@
+"""Target plans (read by staff and the bureau, kept by the bureau) and the indicator figures with the enterprises
+behind each one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
+
+from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
+from accounts.roles import can
+from parks.models import Carrier
+from targets import selectors, services
+from targets.choices import TargetForm
+from targets.forms import PlanAddYearForm, TargetEditForm
+from targets.indicators import INDICATORS
+from targets.models import Target, TargetPlan, TargetRevision
+
+# --- Target plans --------------------------------------------------------------------------------------------------
+
+
+class PlanListView(RestrictedListView):
+    model = TargetPlan
+    template_name = "targets/plan_list.html"
+    ordering_options = {"name": "name", "start_year": "start_year", "adopted_on": "adopted_on", "targets": "n_targets"}
+    default_ordering = "start_year"
+
+    def base_queryset(self):
+        queryset = TargetPlan.objects.annotate(n_targets=Count("targets"))
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(source_document__icontains=query))
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
+
+
+class PlanDetailView(PortalView, TemplateView):
+    """The plan's targets: one row per indicator (and carrier, reading), one column per year."""
+
+    template_name = "targets/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        plan = restricted_object(user, TargetPlan, self.kwargs["pk"])
+        targets = list(Target.objects.for_user(user).filter(plan=plan).select_related("carrier").order_by("year", "id"))
+        years = sorted({target.year for target in targets})
+        order = {code: index for index, code in enumerate(INDICATORS)}
+        rows: dict[tuple, dict] = {}
+        for target in targets:
+            key = (order[target.indicator], target.carrier.sort_order if target.carrier else -1, target.carrier_id,
+                   target.form)  # fmt: skip
+            row = rows.setdefault(
+                key,
+                {
+                    "indicator": INDICATORS[target.indicator],
+                    "carrier": target.carrier,
+                    "form": target.form,
+                    "cells": {},
+                },
+            )
+            row["cells"][target.year] = target
+        table = []
+        for key in sorted(rows, key=lambda k: (k[0], k[1], k[2] or 0, k[3])):
+            row = rows[key]
+            row["cells"] = [row["cells"].get(year) for year in years]
+            table.append(row)
+        return super().get_context_data(
+            plan=plan,
+            years=years,
+            rows=table,
+            form_labels=dict(TargetForm.choices),
+            can_edit=can(user, "change", Target),
+            can_add=can(user, "add", Target),
+            **kwargs,
+        )
+
+
+class TargetDetailView(PortalView, ListView):
+    """One target and its history of changes, newest first."""
+
+    template_name = "targets/target_detail.html"
+    paginate_by = 20
+
+    @cached_property
+    def target(self) -> Target:
+        return restricted_object(
+            self.request.user, Target, self.kwargs["pk"], queryset=Target.objects.select_related("plan", "carrier")
+        )
+
+    def get_queryset(self):
+        self.target  # noqa: B018 - 403/404 before anything else
+        if not can(self.request.user, "view", TargetRevision):
+            raise PermissionDenied
+        return TargetRevision.objects.filter(target=self.target).select_related("by").order_by("-at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for revision in context["page_obj"].object_list:
+            revision.rows = [
+                (_field_label(field), change[0] if len(change) > 0 else None, change[1] if len(change) > 1 else None)
+                for field, change in revision.changes.items()
+            ]
+        return super().get_context_data(
+            target=self.target,
+            indicator=INDICATORS[self.target.indicator],
+            can_edit=can(self.request.user, "change", Target),
+            query_without_page="",
+            **kwargs,
+        )
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Target._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field no longer on the model keeps its recorded name
+        return name
+
+
+class TargetEditView(ServiceFormView):
+    template_name = "parks/form.html"
+    form_class = TargetEditForm
+    success_message = _("The target has been changed; the change is in its history.")
+
+    @cached_property
+    def target(self) -> Target:
+        return restricted_object(self.request.user, Target, self.kwargs["pk"], action="change")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "target": self.target}
+
+    def get_success_url(self) -> str:
+        return reverse("targets:target_detail", args=[self.target.pk])
+
+    def get_context_data(self, **kwargs):
+        title = _("Change the target: %(target)s") % {"target": self.target}
+        return super().get_context_data(
+            title=title, section_title=_("Target plans"), cancel_url=self.get_success_url(), **kwargs
+        )
+
+    def perform(self, data):
+        reason = data.pop("reason")
+        return services.target_update(target=self.target, data=data, reason=reason, by=self.request.user)
+
+
+class PlanAddYearView(ServiceFormView):
+    template_name = "parks/form.html"
+    form_class = PlanAddYearForm
+    success_message = _("The year and its targets have been added to the plan.")
+
+    @cached_property
+    def plan(self) -> TargetPlan:
+        if not can(self.request.user, "add", Target):
+            raise PermissionDenied
+        return restricted_object(self.request.user, TargetPlan, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initial_year": services.next_year(self.plan)}
+
+    def get_success_url(self) -> str:
+        return reverse("targets:plan_detail", args=[self.plan.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Add a year to %(plan)s") % {"plan": self.plan.source_document or self.plan.name},
+            section_title=_("Target plans"),
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def perform(self, data):
+        return services.plan_add_year(
+            plan=self.plan, year=data["year"], targets=self.form.targets(), reason=data["reason"], by=self.request.user
+        )
+
+
+# --- Indicators ----------------------------------------------------------------------------------------------------
+
+
+class IndicatorScopeMixin:
+    """The year and carrier asked for, checked against what the user may see: park staff only their carriers
+    (and no district-wide figures: they get their first carrier)."""
+
+    def scope(self) -> tuple[int, Carrier | None, list[Carrier], bool]:
+        user = self.request.user
+        district, carriers_qs = selectors.figure_scope(user)
+        if not can(user, "view", "targets.indicators"):
+            raise PermissionDenied
+        carriers = list(carriers_qs)
+        try:
+            year = int(self.kwargs.get("year") or self.request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            raise Http404 from None
+        if not 2000 <= year <= 2100:
+            raise Http404
+        carrier_param = self.request.GET.get("carrier", "")
+        carrier = None
+        if carrier_param:
+            carrier = next((c for c in carriers if str(c.pk) == carrier_param), None)
+            if carrier is None:
+                if Carrier.objects.filter(pk=carrier_param if carrier_param.isdigit() else 0).exists():
+                    raise PermissionDenied
+                raise Http404
+        elif not district:
+            if not carriers:
+                raise PermissionDenied
+            carrier = carriers[0]
+        return year, carrier, carriers, district
+
+
+class IndicatorOverviewView(IndicatorScopeMixin, PortalView, TemplateView):
+    """Every indicator for a year and scope: the figure in both readings, its definition, the target's status."""
+
+    template_name = "targets/indicators.html"
+
+    def get_context_data(self, **kwargs):
+        year, carrier, carriers, district = self.scope()
+        figures: dict = {}
+        attainments = {
+            attainment.target.indicator: attainment
+            for attainment in selectors.target_attainment(year=year, carrier=carrier, returned_figures=figures)
+        }
+        if not figures:  # no target for the year: nothing computed yet
+            figures = selectors.indicator_figures(year=year, carrier=carrier)
+        rows = [{"figure": figures[code], "attainment": attainments.get(code)} for code in INDICATORS]
+        this_year = timezone.localdate().year
+        return super().get_context_data(
+            year=year,
+            carrier=carrier,
+            carriers=carriers,
+            district=district,
+            rows=rows,
+            years=list(range(selectors.DEFAULT_START_YEAR, this_year + 1)),
+            **kwargs,
+        )
+
+
+class IndicatorDrillDownView(IndicatorScopeMixin, PortalView, ListView):
+    """One figure, its definition, and the enterprises that make it up, each with its contribution."""
+
+    template_name = "targets/indicator_detail.html"
+    paginate_by = 25
+    ordering_options = {"name": "name", "contribution": "contribution"}
+
+    def get_queryset(self):
+        code = self.kwargs["code"]
+        if code not in INDICATORS:
+            raise Http404
+        self.indicator = INDICATORS[code]
+        self.year, self.carrier, self.carriers, self.district = self.scope()
+        self.form = self.request.GET.get("form", TargetForm.YEARLY)
+        if self.form not in TargetForm.values:
+            self.form = TargetForm.YEARLY
+        self.figure = selectors.indicator_figures(year=self.year, carrier=self.carrier)[code]
+        if code in selectors.LEVELS:
+            return selectors.Enterprise.objects.none()
+        queryset = selectors.indicator_contributors(code=code, year=self.year, form=self.form, carrier=self.carrier)
+        self.q = self.request.GET.get("q", "").strip()
+        if self.q:
+            queryset = queryset.filter(name__icontains=self.q)
+        self.current_ordering = self.request.GET.get("sort", "-contribution")
+        field = self.ordering_options.get(self.current_ordering.lstrip("-"), "contribution")
+        prefix = "-" if self.current_ordering.startswith("-") else ""
+        return queryset.order_by(f"{prefix}{field}", "name", "pk")
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        return super().get_context_data(
+            indicator=self.indicator,
+            figure=self.figure,
+            value=self.figure.value(self.form),
+            level=self.figure.level(self.form),
+            year=self.year,
+            carrier=self.carrier,
+            carriers=self.carriers,
+            district=self.district,
+            form=self.form,
+            forms=TargetForm.choices,
+            q=self.q if hasattr(self, "q") else "",
+            current_ordering=self.current_ordering if hasattr(self, "current_ordering") else "",
+            query_without_page=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            plan=selectors.current_plan(),
+            **kwargs,
+        )
