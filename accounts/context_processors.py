@@ -18,6 +18,9 @@ def navigation(request) -> dict:
             # Staff and the bureau browse all enterprises; an enterprise user goes straight to their own.
             "enterprises": can(user, "view", "enterprises.enterprise") and Role.ENTERPRISE not in roles,
             "my_enterprise": Role.ENTERPRISE in roles,
+            # 我的经营数据 for enterprise users; 经营数据 and 未填报 for staff and the bureau.
+            "reports": can(user, "view", "enterprises.operatingreport"),
+            "reports_not_filed": can(user, "view", "enterprises.reports_not_filed"),
             "tenants": can(user, "view", "incubation.alerts"),
             "applications": can(user, "view", "incubation.application"),
             "expert": Role.EXPERT in roles,

@@ -134,6 +134,23 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         for model in ("targetplan", "target")
     },
     "targets.targetrevision": {"view": TENANT_OVERSIGHT},
+    # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
+    # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
+    # reviews: enterprises.report_workflow).
+    "enterprises.operatingreport": {
+        "view": ENTERPRISE_READERS,
+        "add": ENTERPRISE_WRITERS,
+        "change": STAFF_ROLES | {Role.ENTERPRISE},
+    },
+    # Reporting deadlines: the operating company sets them; whoever files or follows reports reads them.
+    "enterprises.reportdeadline": {
+        "view": ENTERPRISE_READERS,
+        "add": OPERATING_ROLES,
+        "change": OPERATING_ROLES,
+        "delete": OPERATING_ROLES,
+    },
+    # Reminders to file: sent by the daily job, or by staff by hand to a tenant in their scope.
+    "enterprises.reportreminder": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES},
     "accounts.auditevent": {"view": frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})},
     # Notifications are personal: every role reads and marks as read its own (scope: the recipient), no one else's.
     "accounts.notification": {"view": ALL_ROLES, "change": ALL_ROLES},
@@ -150,6 +167,8 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "enterprises.own_registration": {"add": frozenset({Role.ENTERPRISE})},
     # The indicator figures and the enterprises behind them (targets.views): park staff only their carriers'.
     "targets.indicators": {"view": TENANT_OVERSIGHT},
+    # Who has not filed their operating report: staff (park staff for their carriers' tenants) and the bureau.
+    "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
 }
 
 # Who a self sign-up becomes: an enterprise user (企业用户), with no enterprise until they register it.

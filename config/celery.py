@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.send_pending_notification_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Operating reports: tenants that have not filed are reminded 14 and 3 days before the deadline, then weekly.
+    "enterprises.send_report_reminders": {
+        "task": "enterprises.tasks.send_report_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 logger = logging.getLogger(__name__)

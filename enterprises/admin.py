@@ -7,6 +7,9 @@ from enterprises.models import (
     FinancingEvent,
     Honour,
     HTECertificate,
+    OperatingReport,
+    ReportDeadline,
+    ReportReminder,
     TeamMember,
     TechSMERegistration,
 )
@@ -51,3 +54,42 @@ class EnterpriseAdmin(AuditedModelAdmin):
     search_fields = ["name", "uscc"]
     list_select_related = ["industry_field"]
     inlines = [MembershipInline, TeamMemberInline, TechSMEInline, HTEInline, HonourInline, FinancingInline]
+
+
+@admin.register(OperatingReport)
+class OperatingReportAdmin(admin.ModelAdmin):
+    """Read-only here: reports change only through the services (filing, review, correction), which audit them."""
+
+    list_display = ["enterprise", "year", "period", "version", "status", "revenue", "submitted_at", "verified_at"]
+    list_filter = ["status", "period", "year"]
+    search_fields = ["enterprise__name"]
+    list_select_related = ["enterprise"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportDeadline)
+class ReportDeadlineAdmin(AuditedModelAdmin):
+    list_display = ["year", "period", "due_on", "required", "note"]
+    list_filter = ["period", "required"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "year", "period", "kind", "sequence", "sent_at", "sent_by", "recipients"]
+    list_filter = ["kind", "period", "year"]
+    search_fields = ["enterprise__name"]
+    list_select_related = ["enterprise", "sent_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -90,3 +90,12 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for correction")
     VERIFIED = "verified", _("Verified")
     SUPERSEDED = "superseded", _("Superseded by a correction")
+
+
+class ReminderKind(models.TextChoices):
+    """Why an enterprise was reminded to file: its deadline is near, very near, past (weekly), or staff asked."""
+
+    DUE_SOON = "due_soon", _("Deadline in two weeks")
+    DUE_IMMINENT = "due_imminent", _("Deadline in three days")
+    OVERDUE = "overdue", _("Overdue")
+    MANUAL = "manual", _("Reminded by staff")

@@ -3,10 +3,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import EnterpriseKind, FounderType, HighTechField
-from enterprises.models import Enterprise
+from enterprises.choices import EnterpriseKind, FounderType, HighTechField, ReportPeriod, ReportStatus
+from enterprises.models import Enterprise, OperatingReport, ReportDeadline
 from enterprises.selectors import search_enterprises
+from parks.choices import Stage
 from parks.filter_fields import FocusFieldFilter
+from parks.models import Carrier
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -40,3 +42,39 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_industry(self, queryset, name, value):
         # An industry covers the fields under it.
         return queryset.filter(Q(industry_field=value) | Q(industry_field__parent=value))
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("enterprise"))
+    year = django_filters.NumberFilter(label=_("year"))
+    period = django_filters.ChoiceFilter(choices=ReportPeriod.choices, label=_("period"))
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("status"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = OperatingReport
+        fields = ["q", "year", "period", "status", "enterprise"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(enterprise__in=search_enterprises(Enterprise.objects.all(), value).values("pk"))
+
+
+class DeadlineFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("year"))
+    period = django_filters.ChoiceFilter(choices=ReportPeriod.choices, label=_("period"))
+
+    class Meta:
+        model = ReportDeadline
+        fields = ["year", "period"]
+
+
+class NotFiledFilter(forms.Form):
+    """The period of the not-filed list, and who to show."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2017, max_value=2100)
+    period = forms.ChoiceField(label=_("period"), choices=ReportPeriod.choices)
+    q = forms.CharField(label=_("enterprise"), required=False)
+    carrier = forms.ModelChoiceField(
+        label=_("carrier"), queryset=Carrier.objects.order_by("sort_order"), required=False
+    )
+    stage = forms.ChoiceField(label=_("stage"), choices=[("", "---------"), *Stage.choices], required=False)

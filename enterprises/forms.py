@@ -1,10 +1,13 @@
+import datetime
+
 from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
 from enterprises import services
-from enterprises.models import Enterprise
+from enterprises.choices import ReportPeriod
+from enterprises.models import Enterprise, OperatingReport, ReportDeadline
 from enterprises.uscc import normalise_uscc
 from parks.forms import FocusFieldChoiceField
 from parks.models import FocusField
@@ -53,3 +56,70 @@ class EvidenceForm(BootstrapFormMixin, forms.Form):
         label=_("file"),
         help_text=_("PDF, DOCX, XLSX, PNG or JPG; the portal checks the file's content, not its name."),
     )
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    """An operating report's figures (and, when it is new, its year and period). Money in 万元, as the labels say.
+    The checks across fields (tech staff within employees…) run here too, so that the filer sees every problem at
+    once; the service checks them again before it writes."""
+
+    def __init__(self, *args, new: bool, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        names = (("year", "period") if new else ()) + services.REPORT_FIGURES
+        for name, field in forms.fields_for_model(OperatingReport, fields=names).items():
+            if isinstance(field, forms.DecimalField):
+                field.widget = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
+            field.required = name in ("year", "period")
+            self.fields[name] = field
+        if new:
+            self.fields["year"].initial = today.year - 1
+            self.fields["period"].choices = ReportPeriod.choices
+        for field in self.fields.values():  # BootstrapFormMixin ran before these fields existed
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+    def clean(self):
+        data = super().clean()
+        figures = {name: data.get(name) for name in services.REPORT_FIGURES}
+        problems = services.report_problems(
+            figures=figures, year=data.get("year"), period=data.get("period"), today=self.today
+        )
+        for field, messages in problems.items():
+            for message in messages:
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+    def figures(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in services.REPORT_FIGURES if self.cleaned_data.get(name) is not None
+        }
+
+
+class ReportMoveForm(BootstrapFormMixin, forms.Form):
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = move.message_label or _("Message")
+        self.fields["message"].required = move.needs_message
+
+
+class ReportPeriodForm(forms.Form):
+    """The period a list is about (the not-filed page)."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2017, max_value=2100)
+    period = forms.ChoiceField(label=_("period"), choices=ReportPeriod.choices)
+
+
+class ReportDeadlineForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReportDeadline
+        fields = services.DEADLINE_FIELDS
+        widgets = {"due_on": DATE}
+
+
+class RemindForm(forms.Form):
+    year = forms.IntegerField(min_value=2017, max_value=2100)
+    period = forms.ChoiceField(choices=ReportPeriod.choices)

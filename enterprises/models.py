@@ -27,6 +27,7 @@ from enterprises.choices import (
     HighTechField,
     HonourKind,
     HonourLevel,
+    ReminderKind,
     ReportPeriod,
     ReportStatus,
 )
@@ -391,6 +392,24 @@ class Document(models.Model):
         return self.tech_sme_registration or self.hte_certificate or self.honour
 
 
+class OperatingReportQuerySet(RestrictedQuerySet):
+    """Reports follow their enterprise, except that park staff see only their carriers' tenants' reports (not an
+    applicant's: an applicant files nothing to a park)."""
+
+    def scope_for(self, user, action: str):
+        roles = roles_of(user)
+        sees_all = roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles)
+        if Role.PARK_STAFF in roles and not sees_all and Role.ENTERPRISE not in roles:
+            from incubation.models import Residency
+
+            return self.filter(enterprise_id__in=Residency.objects.filter(carrier__staff=user).values("enterprise_id"))
+        return _scope_enterprises(self, user, action, "enterprise__")
+
+    def current(self) -> OperatingReportQuerySet:
+        """The current version of each period (a superseded version is history)."""
+        return self.exclude(status=ReportStatus.SUPERSEDED)
+
+
 class OperatingReport(models.Model):
     """经营数据填报: an enterprise's figures for a year (or a quarter of it). Money is in 万元 (10k yuan), as the
     forms ask; the Torch export converts it to 千元. Counts of people and IP are at the end of the period.
@@ -460,7 +479,7 @@ class OperatingReport(models.Model):
         related_name="+",
     )
 
-    objects = EnterpriseChildQuerySet.as_manager()
+    objects = OperatingReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("operating report")
@@ -529,3 +548,83 @@ class OperatingReport(models.Model):
     @property
     def valid_ip(self) -> int:
         return self.invention_patents + self.utility_models + self.designs + self.software_copyrights + self.other_ip
+
+
+class ReportDeadline(models.Model):
+    """When the reports of one period are due, set by the operating company. Without a row, the default applies
+    (enterprises.periods.default_due_on: the year's report by 31 March of the next year, a quarter's 20 days after
+    it ends; the year's report is required, quarterly ones are not)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)])
+    period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.ANNUAL)
+    due_on = models.DateField(_("due on"))
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Tenants who have not filed are reminded and listed as not filed.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        ordering = ["-year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "period"],
+                name="deadline_one_per_period",
+                violation_error_message=_("This period already has a deadline; edit it instead."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_period_display()} · {self.due_on:%Y-%m-%d}"
+
+
+class ReportReminderQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str):
+        return _scope_enterprises(self, user, action, "enterprise__")
+
+
+class ReportReminder(models.Model):
+    """One reminder to file a period's report, sent to an enterprise's users. Unique per (enterprise, period, kind,
+    sequence), so a repeated run of the daily job sends nothing twice: `sequence` is the week overdue for OVERDUE
+    reminders, the day (ordinal) for manual ones (one a day), 0 otherwise."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    due_on = models.DateField(_("due on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    objects = ReportReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "period", "kind", "sequence"],
+                name="reminder_once",
+                violation_error_message=_("This reminder has been sent already."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "period", "enterprise"], name="reminder_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.year} {self.get_period_display()} · {self.get_kind_display()}"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -17,16 +22,24 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lag, NullIf
 from django.utils import timezone
 
+from enterprises import periods, report_workflow
+from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import (
     Document,
     Enterprise,
+    EnterpriseMembership,
     FinancingEvent,
     Honour,
     HTECertificate,
+    OperatingReport,
+    ReportDeadline,
+    ReportReminder,
     TeamMember,
     TechSMERegistration,
 )
@@ -109,4 +122,242 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
     )
 
 
-__all__ = ["enterprise_detail", "enterprise_list", "search_enterprises"]
+# --- Operating reports (经营数据填报) ---------------------------------------------------------------------------------
+
+
+def report_deadline(*, year: int, period: str) -> periods.Deadline:
+    """The deadline of one period as it applies: the one staff set, or the default (enterprises.periods)."""
+    row = ReportDeadline.objects.filter(year=year, period=period).first()
+    if row is None:
+        return periods.default_deadline(year, period)
+    return periods.Deadline(year=year, period=period, due_on=row.due_on, required=row.required, is_default=False,
+                            pk=row.pk)  # fmt: skip
+
+
+def report_deadlines(*, years: list[int]) -> list[periods.Deadline]:
+    """Every period of `years` (newest first) with its deadline as it applies, in one query."""
+    rows = {(row.year, row.period): row for row in ReportDeadline.objects.filter(year__in=years)}
+    result = []
+    for year in sorted(years, reverse=True):
+        for period in ReportPeriod.values:
+            row = rows.get((year, period))
+            result.append(
+                periods.Deadline(
+                    year=year, period=period, due_on=row.due_on, required=row.required, is_default=False, pk=row.pk
+                )  # fmt: skip
+                if row
+                else periods.default_deadline(year, period)
+            )
+    return result
+
+
+def report_list(*, user, action: str = "view") -> QuerySet[OperatingReport]:
+    """The reports `user` may `action`, with their enterprise (every version; `.current()` keeps the current)."""
+    return OperatingReport.objects.for_user(user, action).select_related("enterprise")
+
+
+def current_report(*, enterprise_id: int, year: int, period: str = ReportPeriod.ANNUAL) -> OperatingReport | None:
+    """The current version (any status but superseded) of an enterprise's report for a period, or None."""
+    return OperatingReport.objects.current().filter(enterprise_id=enterprise_id, year=year, period=period).first()
+
+
+def verified_annual_reports() -> QuerySet[OperatingReport]:
+    """Every verified, current annual report: the figures indicators and rules may count on (one per enterprise
+    and year, by the database's constraint)."""
+    return OperatingReport.objects.filter(period=ReportPeriod.ANNUAL, status=ReportStatus.VERIFIED)
+
+
+def verified_annual_report(*, enterprise_id: int, year: int) -> OperatingReport | None:
+    """The verified current annual report of an enterprise for a year, or None."""
+    return verified_annual_reports().filter(enterprise_id=enterprise_id, year=year).first()
+
+
+def _growth(field: str, previous: str):
+    # Percent change on the year before; none when that year is missing (no report, or not the year just before)
+    # or its figure is zero.
+    return Case(
+        When(previous_year=F("year") - 1, then=(F(field) - F(previous)) * Value(100.0) / NullIf(F(previous), 0)),
+        default=None,
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+
+
+def annual_history(*, user, enterprise_id: int) -> QuerySet[OperatingReport]:
+    """An enterprise's annual figures, year by year (the current version of each year, oldest first), each with
+    its valid IP in total and the growth in percent on the year before of revenue, R&D, employees and valid IP,
+    computed by the database (window function LAG over the enterprise's years)."""
+    by_year = {"partition_by": [F("enterprise_id")], "order_by": F("year").asc()}
+    valid_ip = F("invention_patents") + F("utility_models") + F("designs") + F("software_copyrights") + F("other_ip")
+    return (
+        OperatingReport.objects.for_user(user)
+        .current()
+        .filter(enterprise_id=enterprise_id, period=ReportPeriod.ANNUAL)
+        .annotate(
+            valid_ip_total=valid_ip,
+            previous_year=Window(Lag("year"), **by_year),
+            previous_revenue=Window(Lag("revenue"), **by_year),
+            previous_rd=Window(Lag("rd_expenditure"), **by_year),
+            previous_employees=Window(Lag("employees"), **by_year),
+            previous_ip=Window(Lag(valid_ip), **by_year),
+        )
+        .annotate(
+            revenue_growth=_growth("revenue", "previous_revenue"),
+            rd_growth=_growth("rd_expenditure", "previous_rd"),
+            employees_growth=_growth("employees", "previous_employees"),
+            ip_growth=_growth("valid_ip_total", "previous_ip"),
+        )
+        .order_by("year")
+    )
+
+
+def report_versions(*, user, enterprise_id: int, year: int, period: str) -> QuerySet[OperatingReport]:
+    """Every version of one period's report, newest first, with who submitted and verified each."""
+    return (
+        OperatingReport.objects.for_user(user)
+        .filter(enterprise_id=enterprise_id, year=year, period=period)
+        .select_related("created_by", "submitted_by", "verified_by")
+        .order_by("-version")
+    )
+
+
+def _overlapping_residencies(queryset, *, year: int, period: str):
+    start, end = periods.period_start(year, period), periods.period_end(year, period)
+    return queryset.filter(started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+
+def not_filed(*, user, year: int, period: str) -> QuerySet[Enterprise]:
+    """The enterprises in residency (in `user`'s scope: park staff their carriers') at some time of the period
+    that have no submitted or verified report for it; each with the carrier and stage of its latest residency in
+    the period, the status and id of its current report (draft, returned) if any, and its last reminder."""
+    from incubation.models import Residency
+
+    residencies = _overlapping_residencies(
+        Residency.objects.for_user(user).filter(enterprise=OuterRef("pk")), year=year, period=period
+    ).order_by("-started_on", "-id")
+    reports = OperatingReport.objects.current().filter(enterprise=OuterRef("pk"), year=year, period=period)
+    reminders = (
+        ReportReminder.objects.filter(enterprise=OuterRef("pk"), year=year, period=period)
+        .order_by()
+        .values("enterprise")
+        .annotate(last=Max("sent_at"))
+        .values("last")
+    )
+    return (
+        Enterprise.objects.annotate(
+            residency_carrier=Subquery(residencies.values("carrier_id")[:1]),
+            residency_carrier_order=Subquery(residencies.values("carrier__sort_order")[:1]),
+            residency_stage=Subquery(residencies.values("stage")[:1]),
+            report_status=Subquery(reports.values("status")[:1]),
+            report_id=Subquery(reports.values("pk")[:1]),
+            last_reminded=Subquery(reminders),
+        )
+        .filter(residency_carrier__isnull=False)
+        .exclude(Exists(reports.filter(status__in=report_workflow.FILED)))
+    )
+
+
+@dataclass(frozen=True)
+class PendingReport:
+    """An enterprise that has not filed a required period's report whose deadline is near or past."""
+
+    enterprise_id: int
+    enterprise_name: str
+    deadline: periods.Deadline
+
+
+def pending_reports(
+    *, today: datetime.date, within_days: int, user=None, members_only: bool = True
+) -> list[PendingReport]:
+    """In ONE query: every (enterprise, required period) whose deadline is at most `within_days` away or past (the
+    periods of the last two years and this one), where the enterprise was in residency during the period and has
+    no submitted or verified report for it. `user`: only that user's own enterprise (the reminder banner);
+    `members_only`: only enterprises with an active user to tell (the reminder job)."""
+    from accounts.models import User
+    from incubation.models import Residency
+
+    candidates, params = [], []
+    for year in range(today.year - 2, today.year + 1):
+        for period in ReportPeriod.values:
+            default = periods.default_deadline(year, period)
+            candidates.append("(%s, %s, %s::date, %s::date, %s::date, %s)")
+            params += [year, period, periods.period_start(year, period), periods.period_end(year, period),
+                       default.due_on, default.required]  # fmt: skip
+    tables = {
+        "deadline": ReportDeadline._meta.db_table,
+        "enterprise": Enterprise._meta.db_table,
+        "residency": Residency._meta.db_table,
+        "report": OperatingReport._meta.db_table,
+        "membership": EnterpriseMembership._meta.db_table,
+        "user": User._meta.db_table,
+    }
+    filters = ""
+    if user is not None:
+        filters += f" AND e.id IN (SELECT m.enterprise_id FROM {tables['membership']} m WHERE m.user_id = %s)"  # noqa: S608
+        params_tail = [user.pk]
+    else:
+        params_tail = []
+    if members_only:
+        filters += (
+            f" AND EXISTS (SELECT 1 FROM {tables['membership']} m JOIN {tables['user']} u ON u.id = m.user_id"  # noqa: S608
+            " WHERE m.enterprise_id = e.id AND u.is_active)"
+        )
+    sql = f"""
+        WITH candidates (year, period, start_on, end_on, due_on, required) AS (VALUES {", ".join(candidates)}),
+        periods AS (
+            SELECT c.year, c.period, c.start_on, c.end_on, COALESCE(d.due_on, c.due_on) AS due_on,
+                   COALESCE(d.required, c.required) AS required, d.id AS deadline_id
+            FROM candidates c LEFT JOIN {tables["deadline"]} d ON d.year = c.year AND d.period = c.period
+        )
+        SELECT p.year, p.period, p.due_on, p.deadline_id, e.id, e.name
+        FROM periods p CROSS JOIN {tables["enterprise"]} e
+        WHERE p.required AND p.due_on <= %s
+          AND EXISTS (SELECT 1 FROM {tables["residency"]} r WHERE r.enterprise_id = e.id AND r.started_on <= p.end_on
+                      AND (r.ended_on IS NULL OR r.ended_on >= p.start_on))
+          AND NOT EXISTS (SELECT 1 FROM {tables["report"]} o WHERE o.enterprise_id = e.id AND o.year = p.year
+                          AND o.period = p.period AND o.status IN %s)
+          {filters}
+        ORDER BY p.due_on, e.name, e.id
+    """  # noqa: S608 -- table names from the models; every value is a parameter
+    params += [today + datetime.timedelta(days=within_days), tuple(report_workflow.FILED), *params_tail]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        PendingReport(
+            enterprise_id=enterprise_id,
+            enterprise_name=name,
+            deadline=periods.Deadline(
+                year=year, period=period, due_on=due_on, required=True, is_default=deadline_id is None, pk=deadline_id
+            ),  # fmt: skip
+        )
+        for year, period, due_on, deadline_id, enterprise_id, name in rows
+    ]
+
+
+# How close to its deadline a period's report shows in the enterprise's banner.
+BANNER_DAYS = 14
+
+
+def report_banner(*, user, today: datetime.date | None = None) -> list[PendingReport]:
+    """The reports the signed-in enterprise user's enterprise still has to file (deadline within two weeks, or
+    past): the banner on every page. One query."""
+    today = today or timezone.localdate()
+    return pending_reports(today=today, within_days=BANNER_DAYS, user=user, members_only=False)
+
+
+__all__ = [
+    "annual_history",
+    "current_report",
+    "enterprise_detail",
+    "enterprise_list",
+    "not_filed",
+    "pending_reports",
+    "report_banner",
+    "report_deadline",
+    "report_deadlines",
+    "report_list",
+    "report_versions",
+    "search_enterprises",
+    "verified_annual_report",
+    "verified_annual_reports",
+]

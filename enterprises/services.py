@@ -3,25 +3,28 @@ runs in one transaction with the enterprise row locked, and records an audit eve
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import delete_with_audit, only_fields, record, save_with_audit
+from accounts.audit import changes_between, delete_with_audit, only_fields, record, save_with_audit, snapshot
 from accounts.models import AuditAction, User
-from accounts.roles import Role, can
+from accounts.roles import GROUP_NAMES, OPERATING_ROLES, Role, can, roles_of
 from accounts.selectors import users_with_role
 from accounts.services import notify
-from enterprises import uploads
+from enterprises import periods, report_workflow, uploads
+from enterprises.choices import ReminderKind, ReportPeriod, ReportStatus
 from enterprises.models import (
     Document,
     Enterprise,
@@ -29,6 +32,9 @@ from enterprises.models import (
     FinancingEvent,
     Honour,
     HTECertificate,
+    OperatingReport,
+    ReportDeadline,
+    ReportReminder,
     TeamMember,
     TechSMERegistration,
 )
@@ -192,3 +198,416 @@ def document_delete(*, document: Document, by) -> None:
             raise ValidationError(_("This document belongs to an application and stays on record."))
         delete_with_audit(instance=document, by=by, fields=("title", "original_name", "kind"))
         transaction.on_commit(lambda: document.file.delete(save=False))
+
+
+# --- Operating reports (经营数据填报) ---------------------------------------------------------------------------------
+
+# What a filer enters; everything else of a report is set by the services.
+REPORT_FIGURES = (
+    "revenue", "high_tech_revenue", "total_costs", "rd_expenditure", "rd_in_china", "employees", "tech_staff",
+    "college_staff", "new_graduates", "tax_paid", "exports", "invention_patents", "utility_models", "designs",
+    "software_copyrights", "other_ip", "financing",
+)  # fmt: skip
+# part <= whole, with the message the filer reads, shown on the part's field.
+REPORT_PARTS = (
+    ("tech_staff", "employees", gettext_lazy("Tech staff cannot exceed the employees.")),
+    ("college_staff", "employees", gettext_lazy("College-educated staff cannot exceed the employees.")),
+    ("new_graduates", "employees", gettext_lazy("New graduates hired cannot exceed the employees.")),
+    ("rd_in_china", "rd_expenditure", gettext_lazy("R&D in China cannot exceed R&D expenditure.")),
+    ("high_tech_revenue", "revenue", gettext_lazy("High-tech product revenue cannot exceed operating revenue.")),
+)
+DUPLICATE_REPORT = gettext_lazy("This enterprise already has a report for this period; open it to edit or correct it.")
+# A database constraint's name -> (field, message): a write that slips past the checks (two filers at once) is
+# refused with the same words as the checks.
+REPORT_CONSTRAINTS = {
+    "report_one_current_version": ("period", DUPLICATE_REPORT),
+    "report_unique_version": ("period", DUPLICATE_REPORT),
+    "report_money_not_negative": (None, gettext_lazy("Amounts cannot be negative.")),
+    "report_high_tech_within_revenue": ("high_tech_revenue", REPORT_PARTS[4][2]),
+    "report_rd_china_within_rd": ("rd_in_china", REPORT_PARTS[3][2]),
+    "report_staff_within_employees": ("tech_staff", gettext_lazy(
+        "Tech staff, college-educated staff and new graduates cannot exceed the employees.")),
+}  # fmt: skip
+
+
+def report_problems(
+    *, figures: Mapping[str, Any], year: int | None, period: str | None, today: datetime.date
+) -> dict[str, list[str]]:
+    """Every problem of a report's figures and period, by field, all at once (empty: none)."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message) -> None:
+        problems.setdefault(field, []).append(str(message))
+
+    for name in REPORT_FIGURES:
+        value = figures.get(name)
+        if value is not None and value < 0:
+            add(
+                name,
+                _("“%(field)s” cannot be negative.") % {"field": OperatingReport._meta.get_field(name).verbose_name},
+            )
+    for part, whole, message in REPORT_PARTS:
+        part_value, whole_value = figures.get(part), figures.get(whole)
+        if part_value is not None and whole_value is not None and part_value > whole_value >= 0:
+            add(part, message)
+    if year is not None:
+        if year > today.year:
+            add("year", _("The year cannot be in the future."))
+        elif period and period != ReportPeriod.ANNUAL and not periods.has_started(year, period, today):
+            add("period", _("This quarter has not started yet: it begins on %(date)s.")
+                % {"date": f"{periods.period_start(year, period):%Y-%m-%d}"})  # fmt: skip
+    return problems
+
+
+def _constraint_error(error: IntegrityError) -> ValidationError:
+    """The refusal, in the filer's words, of a write the database turned down."""
+    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    field, message = REPORT_CONSTRAINTS.get(name, (None, None))
+    if message is None:
+        raise error
+    return ValidationError({field: [str(message)]} if field else [str(message)])
+
+
+def _save_report(report: OperatingReport) -> None:
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:  # a concurrent filer won the race: the constraints say so
+        raise _constraint_error(error) from error
+
+
+def ensure_filer(by, enterprise: Enterprise) -> None:
+    """Only the enterprise's own users, or the operating company on its behalf, file its reports."""
+    roles = roles_of(by)
+    if roles & OPERATING_ROLES:
+        return
+    if Role.ENTERPRISE in roles and EnterpriseMembership.objects.filter(user=by, enterprise=enterprise).exists():
+        return
+    raise PermissionDenied(_("Only the enterprise's own users or the operating company file its reports."))
+
+
+def _figures(data: Mapping[str, Any]) -> dict[str, Any]:
+    figures = only_fields(data, REPORT_FIGURES)
+    return {name: value for name, value in figures.items() if value is not None}
+
+
+def report_create(
+    *, enterprise: Enterprise, year: int, period: str, by, data: Mapping[str, Any],
+    today: datetime.date | None = None,
+) -> OperatingReport:  # fmt: skip
+    """Start (save as a draft) an enterprise's report for a year or a quarter. Every problem is reported at once
+    and nothing is saved; a second current report for the same period is refused, even when two are filed at once."""
+    today = today or timezone.localdate()
+    figures = _figures(data)
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ensure_allowed_to_add(by, OperatingReport)
+        ensure_allowed(by, "view", enterprise)
+        ensure_filer(by, enterprise)
+        problems = report_problems(figures=figures, year=year, period=period, today=today)
+        if period not in ReportPeriod.values:
+            problems.setdefault("period", []).append(_("Choose the period the report covers."))
+        if OperatingReport.objects.current().filter(enterprise=enterprise, year=year, period=period).exists():
+            problems.setdefault("period", []).append(str(DUPLICATE_REPORT))
+        if problems:
+            raise ValidationError(problems)
+        report = OperatingReport(enterprise=enterprise, year=year, period=period, created_by=by, **figures)
+        report.full_clean(exclude=["created_by"], validate_constraints=False)
+        _save_report(report)
+        record(actor=by, action=AuditAction.CREATE, obj=report,
+               changes={"enterprise": [None, str(enterprise)], **snapshot_changes(report)})  # fmt: skip
+    return report
+
+
+def snapshot_changes(report: OperatingReport) -> dict[str, list]:
+    return {
+        name: [None, value] for name, value in snapshot(report, ("year", "period", "status", *REPORT_FIGURES)).items()
+    }
+
+
+def _locked_report(report: OperatingReport) -> OperatingReport:
+    return OperatingReport.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=report.pk)
+
+
+def report_update(
+    *, report: OperatingReport, by, data: Mapping[str, Any], today: datetime.date | None = None
+) -> OperatingReport:
+    """Change a draft's (or a returned report's) figures. A submitted or verified report is not edited: verified
+    figures are corrected by a new version (report_correct)."""
+    today = today or timezone.localdate()
+    figures = _figures(data)
+    with transaction.atomic():
+        report = _locked_report(report)
+        ensure_allowed(by, "change", report)
+        ensure_filer(by, report.enterprise)
+        if report.status not in report_workflow.EDITABLE:
+            raise ValidationError(_("The report is “%(status)s” and can no longer be edited.")
+                                  % {"status": report.get_status_display()})  # fmt: skip
+        merged = {name: getattr(report, name) for name in REPORT_FIGURES} | figures
+        problems = report_problems(figures=merged, year=report.year, period=report.period, today=today)
+        if problems:
+            raise ValidationError(problems)
+        before = snapshot(report, REPORT_FIGURES)
+        for name, value in figures.items():
+            setattr(report, name, value)
+        report.full_clean(exclude=["created_by"], validate_constraints=False)
+        _save_report(report)
+        changes = changes_between(before, snapshot(report, REPORT_FIGURES))
+        if changes:
+            record(actor=by, action=AuditAction.UPDATE, obj=report, changes=changes)
+    return report
+
+
+def report_act(*, report: OperatingReport, move: str, by, message: str = "",
+               today: datetime.date | None = None) -> OperatingReport:  # fmt: skip
+    """Make one move of the report workflow (enterprises.report_workflow.MOVES) on the locked row: of two staff
+    verifying at once, one verifies and the other is told it has moved on. Returns the report as it now is (for
+    `correct`, the new version)."""
+    chosen = report_workflow.MOVES.get(move)
+    if chosen is None:
+        raise ValidationError(_("Unknown action."))
+    message = (message or "").strip()
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        report = _locked_report(report)
+        if not report_workflow.may_by_role(chosen, by):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        ensure_allowed(by, "change", report)
+        if chosen.roles == report_workflow.FILERS:
+            ensure_filer(by, report.enterprise)
+        elif not roles_of(by) & report_workflow.REVIEWERS:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if report.status not in chosen.sources:
+            raise ValidationError(
+                _("The report is now “%(status)s”, so “%(action)s” no longer applies: someone may have acted on it a "
+                  "moment ago. Reload the page to see its current state.")
+                % {"status": report.get_status_display(), "action": chosen.label}
+            )  # fmt: skip
+        if chosen.needs_message and not message:
+            field = "reason" if move == "correct" else "comment"
+            raise ValidationError({field: _("Write the reason: it is kept with the report.") if move == "correct"
+                                   else _("Write a comment: the enterprise will read it.")})  # fmt: skip
+        if move == "correct":
+            return _correct(report=report, by=by, reason=message)
+        if move == "submit":
+            problems = report_problems(
+                figures={name: getattr(report, name) for name in REPORT_FIGURES}, year=report.year,
+                period=report.period, today=today,
+            )  # fmt: skip
+            if problems:
+                raise ValidationError(problems)
+        before = report.status
+        report.status = chosen.target
+        now = timezone.now()
+        changes: dict[str, list] = {"status": [before, report.status]}
+        if move == "submit":
+            report.submitted_at, report.submitted_by = now, by
+        elif move == "verify":
+            report.verified_at, report.verified_by = now, by
+        elif move == "return":
+            changes["staff_comment"] = [report.staff_comment, message]
+            report.staff_comment = message
+        _save_report(report)
+        record(actor=by, action=AuditAction.UPDATE, obj=report, changes=changes)
+        _announce_report(report=report, move=chosen, message=message, by=by)
+    return report
+
+
+def _correct(*, report: OperatingReport, by, reason: str) -> OperatingReport:
+    """A new version (a draft with the same figures) that supersedes the verified one, in the caller's transaction
+    with the old row locked. It goes through submit and verify again."""
+    before = report.status
+    report.status = ReportStatus.SUPERSEDED
+    report.save(update_fields=["status", "updated_at"])
+    latest = (
+        OperatingReport.objects.filter(enterprise=report.enterprise, year=report.year, period=report.period)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    correction = OperatingReport(
+        enterprise=report.enterprise, year=report.year, period=report.period, version=latest + 1,
+        supersedes=report, correction_reason=reason, created_by=by,
+        **{name: getattr(report, name) for name in REPORT_FIGURES},
+    )  # fmt: skip
+    _save_report(correction)
+    record(actor=by, action=AuditAction.UPDATE, obj=report, changes={"status": [before, report.status]})
+    record(
+        actor=by, action=AuditAction.CREATE, obj=correction,
+        changes={"supersedes": [None, str(report)], "correction_reason": [None, reason],
+                 "version": [None, correction.version]},
+    )  # fmt: skip
+    return correction
+
+
+def _report_link(report: OperatingReport) -> str:
+    return reverse("enterprises:report_detail", args=[report.pk])
+
+
+def _announce_report(*, report: OperatingReport, move: report_workflow.Move, message: str, by) -> None:
+    """The enterprise's users learn that their report was verified or returned (with the comment); the reviewers of
+    a submitted report (the operating company and the tenant's park staff) learn that it awaits them."""
+    from incubation.models import Residency
+
+    period = f"{report.year} {report.get_period_display()}"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Operating report %(period)s of %(enterprise)s: %(status)s") % {
+            "period": period, "enterprise": report.enterprise.name, "status": report.get_status_display(),
+        }  # fmt: skip
+        if move.name in ("verify", "return"):
+            body = message or _("The report has been verified and is now locked.")
+            members = User.objects.filter(membership__enterprise=report.enterprise, is_active=True)
+            notify(recipients=members, subject=subject, body=body, link=_report_link(report), by=by)
+        elif move.name == "submit":
+            carriers = Residency.objects.filter(enterprise=report.enterprise).values("carrier_id")
+            staff = (
+                User.objects.filter(is_active=True)
+                .filter(Q(managed_carriers__in=carriers) | Q(groups__name=GROUP_NAMES[Role.OPERATOR]))
+                .distinct()
+            )
+            notify(recipients=staff.exclude(pk=by.pk), subject=subject,
+                   body=_("Please verify the figures or return them with a comment."), link=_report_link(report),
+                   by=by)  # fmt: skip
+
+
+# --- Deadlines and reminders ----------------------------------------------------------------------------------------
+
+DEADLINE_FIELDS = ("year", "period", "due_on", "required", "note")
+
+
+def deadline_save(*, by, data: Mapping[str, Any], deadline: ReportDeadline | None = None) -> ReportDeadline:
+    """Set (or change) a period's deadline: the operating company's decision, audited."""
+    data = only_fields(data, DEADLINE_FIELDS)
+    with transaction.atomic():
+        if deadline is None:
+            ensure_allowed_to_add(by, ReportDeadline)
+            deadline = ReportDeadline()
+        else:
+            deadline = ReportDeadline.objects.select_for_update().get(pk=deadline.pk)
+            ensure_allowed(by, "change", deadline)
+        year, period = data.get("year", deadline.year), data.get("period", deadline.period)
+        if ReportDeadline.objects.filter(year=year, period=period).exclude(pk=deadline.pk).exists():
+            raise ValidationError({"period": _("This period already has a deadline; edit it instead.")})
+        try:
+            with transaction.atomic():
+                save_with_audit(instance=deadline, by=by, data=data, fields=DEADLINE_FIELDS)
+        except IntegrityError as error:
+            raise ValidationError({"period": _("This period already has a deadline; edit it instead.")}) from error
+    return deadline
+
+
+# The daily job's reminders: how close to the deadline, and how long after it (weekly) enterprises are reminded.
+REMIND_DAYS_BEFORE = (14, 3)
+OVERDUE_REMINDER_WEEKS = 26
+
+
+def reminder_kind(*, due_on: datetime.date, today: datetime.date) -> tuple[str, int] | None:
+    """Which reminder is due `today` for a deadline (kind, sequence), or None. A day the job missed is made up the
+    next day: each kind covers a span of days, and is sent once."""
+    days_left = (due_on - today).days
+    if days_left < 0:
+        week = (-days_left - 1) // 7 + 1
+        return (ReminderKind.OVERDUE, week) if week <= OVERDUE_REMINDER_WEEKS else None
+    if days_left <= REMIND_DAYS_BEFORE[1]:
+        return ReminderKind.DUE_IMMINENT, 0
+    if days_left <= REMIND_DAYS_BEFORE[0]:
+        return ReminderKind.DUE_SOON, 0
+    return None
+
+
+def _reminder_text(*, enterprise_name: str, deadline: periods.Deadline, today: datetime.date) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        period = f"{deadline.year} {deadline.period_label}"
+        subject = _("Please file the operating report for %(period)s") % {"period": period}
+        if deadline.due_on < today:
+            body = _("The operating report of %(enterprise)s for %(period)s was due on %(date)s and is %(days)s days "
+                     "overdue. Please file it now.")  # fmt: skip
+        else:
+            body = _("The operating report of %(enterprise)s for %(period)s is due on %(date)s. Please file it in "
+                     "time.")  # fmt: skip
+        body = body % {"enterprise": enterprise_name, "period": period, "date": f"{deadline.due_on:%Y-%m-%d}",
+                       "days": deadline.days_overdue(today)}  # fmt: skip
+    return subject, body
+
+
+def _send_reminder(*, enterprise_id: int, enterprise_name: str, deadline: periods.Deadline, kind: str,
+                   sequence: int, today: datetime.date, by=None) -> ReportReminder | None:  # fmt: skip
+    """Record the reminder (once: the unique key) and notify the enterprise's users; None if sent already."""
+    members = list(User.objects.filter(membership__enterprise_id=enterprise_id, is_active=True).order_by("pk"))
+    reminder = ReportReminder(
+        enterprise_id=enterprise_id, year=deadline.year, period=deadline.period, kind=kind, sequence=sequence,
+        due_on=deadline.due_on, sent_by=by, recipients=len(members),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            reminder.save()
+    except IntegrityError:
+        return None
+    subject, body = _reminder_text(enterprise_name=enterprise_name, deadline=deadline, today=today)
+    notify(recipients=members, subject=subject, body=body, link=reverse("enterprises:report_list"), by=by)
+    record(actor=by, action=AuditAction.CREATE, obj=reminder,
+           changes={"period": [None, f"{deadline.year} {deadline.period}"], "kind": [None, kind],
+                    "recipients": [None, len(members)]})  # fmt: skip
+    return reminder
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """The daily job: remind every enterprise in residency during a required period that has not filed (submitted
+    or verified) its report, 14 and 3 days before the deadline and weekly once it is overdue. Idempotent: each
+    reminder is a unique row, so a repeated run (or two at once: an advisory lock orders them) sends nothing twice.
+    Returns how many reminders were sent."""
+    from enterprises import selectors
+
+    today = today or timezone.localdate()
+    sent = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
+        for row in selectors.pending_reports(today=today, within_days=REMIND_DAYS_BEFORE[0]):
+            kind = reminder_kind(due_on=row.deadline.due_on, today=today)
+            if kind is None:
+                continue
+            reminder = _send_reminder(
+                enterprise_id=row.enterprise_id, enterprise_name=row.enterprise_name, deadline=row.deadline,
+                kind=kind[0], sequence=kind[1], today=today,
+            )  # fmt: skip
+            sent += reminder is not None
+    return sent
+
+
+REMINDER_LOCK_KEY = 4_004_005  # issue #4, enterprises app: the reminder job's advisory lock
+
+
+def reminder_send_manual(
+    *, enterprise: Enterprise, year: int, period: str, by, today: datetime.date | None = None
+) -> ReportReminder:
+    """Staff remind one enterprise by hand (at most once a day per period: a double click sends one)."""
+    from enterprises import selectors
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        ensure_allowed_to_add(by, ReportReminder)
+        from incubation.models import Residency
+
+        start, end = periods.period_start(year, period), periods.period_end(year, period)
+        in_scope = (
+            Residency.objects.for_user(by, "change")
+            .filter(enterprise=enterprise, started_on__lte=end)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        )
+        if not in_scope.exists():
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if (
+            OperatingReport.objects.current()
+            .filter(enterprise=enterprise, year=year, period=period, status__in=report_workflow.FILED)
+            .exists()
+        ):
+            raise ValidationError(_("This enterprise has filed its report for this period."))
+        deadline = selectors.report_deadline(year=year, period=period)
+        reminder = _send_reminder(
+            enterprise_id=enterprise.pk, enterprise_name=enterprise.name, deadline=deadline,
+            kind=ReminderKind.MANUAL, sequence=today.toordinal(), today=today, by=by,
+        )  # fmt: skip
+        if reminder is None:
+            raise ValidationError(_("This enterprise has been reminded today already."))
+    return reminder

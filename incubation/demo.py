@@ -279,6 +279,7 @@ class Summary:
     transitions: int = 0
     allocations: int = 0
     applications: int = 0
+    operating_reports: int = 0
 
 
 class HistoryPlanner:
@@ -368,6 +369,8 @@ class DemoGenerator(HistoryPlanner):
     def __init__(self, *, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> None:
         rng = random.Random(seed)  # noqa: S311 -- made-up data, not secrets: reproducible by design
         super().__init__(rng=rng, today=today or timezone.localdate())
+        # The figures have a generator of their own, so that adding them left every other demo row as it was.
+        self.figures_rng = random.Random(f"{seed}-operating-reports")  # noqa: S311
         self.size = size
         self.operator = operator
         self.experts = experts
@@ -405,6 +408,7 @@ class DemoGenerator(HistoryPlanner):
                 self._tenant(index)
         if self.applicant is not None:
             self._showcase(self.applicant)
+        self._operating_reports()
         return self.summary
 
     def _tenant(self, index: int) -> None:
@@ -757,6 +761,12 @@ class DemoGenerator(HistoryPlanner):
         application.refresh_from_db()
         return application
 
+    def _operating_reports(self) -> None:
+        """Annual operating reports of the demo tenants (companies in residency): verified for each year in
+        residence since 2021, and last year's in every state (some not filed). Plain rows, like the records a
+        newcomer types in: the history before the portal."""
+        self.summary.operating_reports = _ReportWriter(self).run()
+
     def _expert_turn(self) -> bool:
         """The demo expert scores every other application under review, so they see both kinds."""
         self._expert_flag = not getattr(self, "_expert_flag", False)
@@ -818,6 +828,111 @@ class DemoGenerator(HistoryPlanner):
         core = self.carriers[CORE]
         stage = "accelerator" if (core, "accelerator") != (home, next_stage) else "incubator"
         self._application(enterprise, core, stage, S.DRAFT, field, apply_on=self.today - datetime.timedelta(days=3))
+
+
+# Last year's reports of the demo tenants, in turn: most verified, a few not yet filed (the not-filed page and the
+# reminders show them), some submitted and awaiting verification, one returned with a comment, one still a draft.
+LAST_YEAR_PLAN = ["verified", None, "verified", "submitted", "verified", "returned", "draft", None, "verified",
+                  "verified", "submitted", "verified"]  # fmt: skip
+# Revenue (万元) of a tenant's first year at each stage, and how it grows.
+REVENUE_BY_STAGE = {"seedbed": (10, 150), "incubator": (80, 1500), "accelerator": (800, 5000),
+                    "industrial_park": (2000, 20000)}  # fmt: skip
+RETURN_COMMENTS = ["研发费用与财务报表不一致，请核对后重新提交。", "从业人员中科技人员数量偏高，请说明口径。"]
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(str(round(value, 2)))
+
+
+def _figures(rng: random.Random, revenue: float, employees: int, ip: int) -> dict:
+    """One year's plausible figures around a revenue (万元), a head count and a count of valid IP."""
+    rd = revenue * rng.uniform(0.04, 0.18)
+    tech = max(1, int(employees * rng.uniform(0.15, 0.5)))
+    return {
+        "revenue": _money(revenue), "high_tech_revenue": _money(revenue * rng.uniform(0.5, 0.9)),
+        "total_costs": _money(revenue * rng.uniform(0.8, 1.05)), "rd_expenditure": _money(rd),
+        "rd_in_china": _money(rd * rng.choice([1, 1, 1, 0.9])), "employees": employees, "tech_staff": tech,
+        "college_staff": min(employees, tech + int(employees * rng.uniform(0.2, 0.4))),
+        "new_graduates": min(employees, rng.randint(0, max(1, employees // 8))),
+        "tax_paid": _money(revenue * rng.uniform(0.02, 0.07)),
+        "exports": _money(revenue * rng.choice([0, 0, 0, rng.uniform(0.05, 0.3)])),
+        "invention_patents": ip // 4, "utility_models": ip // 2, "designs": ip // 8,
+        "software_copyrights": ip - ip // 4 - ip // 2 - ip // 8, "other_ip": 0, "financing": Decimal("0"),
+    }  # fmt: skip
+
+
+class _ReportWriter:
+    """Writes the demo tenants' operating reports (see DemoGenerator._operating_reports)."""
+
+    def __init__(self, generator: DemoGenerator) -> None:
+        self.g = generator
+
+    def run(self) -> int:
+        from enterprises.models import OperatingReport
+
+        g, rng, today = self.g, self.g.figures_rng, self.g.today
+        last_year = today.year - 1
+        showcase = (
+            EnterpriseMembership.objects.filter(user=g.applicant).values_list("enterprise_id", flat=True).first()
+            if g.applicant is not None
+            else None
+        )
+        residencies: dict[int, list[Residency]] = {}
+        for residency in Residency.objects.filter(enterprise__is_demo=True, enterprise__kind="company").order_by(
+            "enterprise__name", "started_on", "pk"
+        ):
+            residencies.setdefault(residency.enterprise_id, []).append(residency)
+        enterprises = Enterprise.objects.filter(pk__in=residencies).exclude(operating_reports__isnull=False)
+        financing: dict[tuple[int, int], Decimal] = {}
+        for enterprise_id, occurred_on, amount in FinancingEvent.objects.filter(enterprise__in=enterprises).values_list(
+            "enterprise_id", "occurred_on", "amount"
+        ):
+            key = (enterprise_id, occurred_on.year)
+            financing[key] = financing.get(key, Decimal(0)) + amount
+        rows: list[OperatingReport] = []
+        turn = 0
+        for enterprise in enterprises.order_by("name"):
+            stays = residencies[enterprise.pk]
+            registered = enterprise.registered_on.year if enterprise.registered_on else today.year
+            years = [
+                year for year in range(max(2021, registered), last_year + 1)
+                if any(r.started_on.year <= year and (r.ended_on is None or r.ended_on.year >= year) for r in stays)
+            ]  # fmt: skip
+            if not years:
+                continue
+            stage = stays[0].stage
+            revenue = rng.uniform(*REVENUE_BY_STAGE.get(stage, (50, 500)))
+            employees, ip = rng.randint(5, 40), rng.randint(0, 6)
+            for year in years:
+                status = "verified"
+                if year == last_year:
+                    status = "returned" if enterprise.pk == showcase else LAST_YEAR_PLAN[turn % len(LAST_YEAR_PLAN)]
+                    turn += enterprise.pk != showcase
+                if status is not None:
+                    rows.append(self._row(enterprise, year, status, revenue, employees, ip,
+                                          financing.get((enterprise.pk, year), Decimal(0))))  # fmt: skip
+                revenue *= rng.uniform(0.95, 1.45)
+                employees = max(3, int(employees * rng.uniform(0.95, 1.3)))
+                ip += rng.randint(0, 4)
+        OperatingReport.objects.bulk_create(rows)
+        return len(rows)
+
+    def _row(self, enterprise, year, status, revenue, employees, ip, financing):
+        from enterprises.models import OperatingReport
+
+        g, rng = self.g, self.g.figures_rng
+        figures = {**_figures(rng, revenue, employees, ip), "financing": financing}
+        # Filed in the spring after the year, verified a few weeks later (the audit trail shows the real time).
+        submitted = g._at(min(g.today, datetime.date(year + 1, 3, 1) + datetime.timedelta(days=rng.randrange(40))))
+        verified = g._at(min(g.today, submitted.date() + datetime.timedelta(days=rng.randint(3, 30))))
+        filed = status in ("submitted", "verified", "returned")
+        return OperatingReport(
+            enterprise=enterprise, year=year, period="annual", status=status, created_by=g.operator,
+            submitted_at=submitted if filed else None, submitted_by=g.operator if filed else None,
+            verified_at=verified if status == "verified" else None,
+            verified_by=g.operator if status == "verified" else None,
+            staff_comment=rng.choice(RETURN_COMMENTS) if status == "returned" else "", **figures,
+        )  # fmt: skip
 
 
 def demo_experts() -> list:

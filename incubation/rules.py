@@ -132,8 +132,32 @@ def _financing_over(enterprise, on, params):
     "revenue_over_years", gettext_lazy("Revenue over %(amount_wan)s × 10k yuan over %(years)s consecutive years")
 )
 def _revenue_over(enterprise, on, params):
-    # Annual figures arrive with the enterprises' periodic reports (issue #4); until then staff judge.
-    return UNKNOWN, _("The portal has no revenue figures yet.")
+    """Met when the verified annual reports show revenue over the threshold in each of N consecutive years (up to
+    `on`'s year); not met when the reports of the last N full years are in and some year is at or below it;
+    unknown while reports are missing."""
+    from enterprises.selectors import verified_annual_reports
+
+    threshold, years = Decimal(str(params["amount_wan"])), int(params["years"])
+    revenue = dict(
+        verified_annual_reports()
+        .filter(enterprise=enterprise, year__lte=on.year)
+        .order_by("year")
+        .values_list("year", "revenue")
+    )
+    run: list[int] = []
+    for year in sorted(revenue):
+        run = [*run, year] if run and run[-1] == year - 1 and revenue[year] > threshold else (
+            [year] if revenue[year] > threshold else [])  # fmt: skip
+        if len(run) >= years:
+            shown = "；".join(f"{y}: {revenue[y]}" for y in run[-years:])
+            return MET, _("Verified revenue (10k yuan) %(figures)s.") % {"figures": shown}
+    recent = list(range(on.year - years, on.year))
+    below = [year for year in recent if year in revenue and revenue[year] <= threshold]
+    if below:
+        shown = "；".join(f"{y}: {revenue[y]}" for y in below)
+        return UNMET, _("Verified revenue (10k yuan) at or below the threshold: %(figures)s.") % {"figures": shown}
+    missing = [year for year in recent if year not in revenue]
+    return UNKNOWN, _("No verified annual report for %(years)s.") % {"years": "、".join(str(y) for y in missing)}
 
 
 @criterion("merged_or_listed", gettext_lazy("Merged, acquired, or listed on a capital market"))

@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "enterprises.context_processors.report_reminders",
             ],
         },
     },
@@ -206,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "parks.choices.Stage",
         "AccreditationLevelEnum": "parks.choices.AccreditationLevel",
         "ApplicationStatusEnum": "incubation.choices.ApplicationStatus",
+        "ReportStatusEnum": "enterprises.choices.ReportStatus",
+        "ReportPeriodEnum": "enterprises.choices.ReportPeriod",
     },
 }
 

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from enterprises.api import views
+from enterprises.api import reports, views
 
 router = DefaultRouter()
 router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
@@ -10,5 +11,10 @@ router.register("hte-certificates", views.HTECertificateViewSet, basename="hte-c
 router.register("honours", views.HonourViewSet, basename="honour")
 router.register("financing-events", views.FinancingEventViewSet, basename="financing-event")
 router.register("documents", views.DocumentViewSet, basename="document")
+router.register("operating-reports", reports.OperatingReportViewSet, basename="operating-report")
+router.register("report-deadlines", reports.ReportDeadlineViewSet, basename="report-deadline")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("operating-reports/not-filed/", reports.NotFiledView.as_view(), name="operating-report-not-filed"),
+    *router.urls,
+]

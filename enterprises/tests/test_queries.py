@@ -134,8 +134,9 @@ PAGES = [
     # overhead 6 + the 403/404 check, the enterprise (annotated), 5 record prefetches, memberships and their users,
     # the can-edit check, the enterprise's residencies and those the user may manage (incubation), the content type
     # and the latest audit events (an enterprise user: neither manageable residencies nor history); the evidence of
-    # the three qualifications (3); the applications and documents (2); the timeline, one query per source (9)
-    ("detail", lambda e: reverse("enterprises:enterprise_detail", args=[e.pk]), lambda e: {}, 35),
+    # the three qualifications (3); the applications and documents (2); the timeline, one query per source (9); the
+    # operating figures year by year (1; an enterprise user: + the reminder banner, 1)
+    ("detail", lambda e: reverse("enterprises:enterprise_detail", args=[e.pk]), lambda e: {}, 37),
     # overhead 6 + the 403/404 check (+ the industry choices on the enterprise form)
     ("edit", lambda e: reverse("enterprises:enterprise_update", args=[e.pk]), lambda e: {}, 9),
     ("hte-add", lambda e: reverse("enterprises:record_create", args=[e.pk, "hte"]), lambda e: {}, 8),

@@ -9,7 +9,15 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import User
-from enterprises.models import Enterprise, EnterpriseMembership, FinancingEvent, HTECertificate, TechSMERegistration
+from enterprises.models import (
+    Enterprise,
+    EnterpriseMembership,
+    FinancingEvent,
+    HTECertificate,
+    OperatingReport,
+    TechSMERegistration,
+)
+from enterprises.selectors import not_filed
 from enterprises.uscc import uscc_problem
 from incubation import demo
 from incubation.choices import ApplicationStatus, TransitionKind
@@ -59,6 +67,9 @@ def digest() -> str:
             )  # fmt: skip
         ),
         sorted(Review.objects.values_list("application__enterprise__name", "expert__username", "weighted_score")),
+        sorted(
+            OperatingReport.objects.values_list("enterprise__name", "year", "period", "status", "revenue", "employees")
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -135,11 +146,37 @@ def test_the_demo_expert_and_enterprise_have_something_to_see(accounts):
     assert Review.objects.filter(expert=expert, application__enterprise=own, submitted_at__isnull=True).exists()
 
 
+def test_tenants_have_operating_reports_for_each_year_in_residence(accounts):
+    summary = generate()
+
+    last_year = TODAY.year - 1
+    reports = OperatingReport.objects.all()
+    assert summary.operating_reports == reports.count() > 20
+    assert not reports.filter(year__lt=2021).exists() and not reports.filter(year__gte=TODAY.year).exists()
+    # every year before last verified; last year in every state, and some tenants have not filed at all
+    assert set(reports.filter(year__lt=last_year).values_list("status", flat=True)) == {"verified"}
+    assert {"verified", "submitted", "returned", "draft"} <= set(
+        reports.filter(year=last_year).values_list("status", flat=True)
+    )
+    operator = User.objects.get(username="operator")
+    assert not_filed(user=operator, year=last_year, period="annual").filter(operating_reports__isnull=True).exists()
+    # each report lies within its enterprise's residency and only companies report
+    for report in reports.select_related("enterprise"):
+        assert report.enterprise.kind == "company"
+        assert Residency.objects.filter(enterprise=report.enterprise, started_on__year__lte=report.year).exists()
+        assert report.tech_staff <= report.employees and report.high_tech_revenue <= report.revenue
+    # the demo enterprise user's report was returned with a comment (its banner and the comment show)
+    own = EnterpriseMembership.objects.get(user__username="enterprise").enterprise
+    returned = OperatingReport.objects.get(enterprise=own, year=last_year)
+    assert returned.status == "returned" and returned.staff_comment
+
+
 def test_seed_demo_generates_the_history_once(settings):
     call_command("seed_demo", force=True, enterprises=SIZE)
-    counts = (Enterprise.objects.count(), Application.objects.count(), Residency.objects.count(), User.objects.count())
+    counts = (Enterprise.objects.count(), Application.objects.count(), Residency.objects.count(), User.objects.count(),
+              OperatingReport.objects.count())  # fmt: skip
     call_command("seed_demo", force=True, enterprises=SIZE)
 
-    assert counts[0] > SIZE
+    assert counts[0] > SIZE and counts[4] > 0
     assert (Enterprise.objects.count(), Application.objects.count(), Residency.objects.count(),
-            User.objects.count()) == counts  # fmt: skip
+            User.objects.count(), OperatingReport.objects.count()) == counts  # fmt: skip

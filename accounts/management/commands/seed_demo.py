@@ -186,7 +186,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Demo history: {summary.enterprises} enterprises, {summary.residencies} residencies, "
                     f"{summary.transitions} transitions, {summary.allocations} allocations, "
-                    f"{summary.applications} applications."
+                    f"{summary.applications} applications, {summary.operating_reports} operating reports."
                 )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

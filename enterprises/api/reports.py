@@ -1,0 +1,270 @@
+"""Operating reports over the API: reports (list, detail, create and edit a draft; submit, verify, return and correct
+as commands), deadlines, and who has not filed. The same services and selectors as the web pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import OPERATING_ROLES, can, roles_of
+from enterprises import report_workflow, selectors, services
+from enterprises.choices import ReportPeriod, ReportStatus
+from enterprises.models import Enterprise, EnterpriseMembership, OperatingReport, ReportDeadline
+from parks.choices import Stage
+
+_FIGURES = list(services.REPORT_FIGURES)
+
+
+class OperatingReportSerializer(serializers.ModelSerializer):
+    """A report as its readers see it; money in 万元 (10k yuan)."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    valid_ip = serializers.IntegerField(read_only=True)
+    allowed_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OperatingReport
+        fields = [
+            "id", "enterprise", "enterprise_name", "year", "period", "version", "status", *_FIGURES, "valid_ip",
+            "supersedes", "correction_reason", "staff_comment", "created_at", "updated_at", "submitted_at",
+            "verified_at", "allowed_moves",
+        ]  # fmt: skip
+        read_only_fields = [
+            "version", "status", "supersedes", "correction_reason", "staff_comment", "created_at", "updated_at",
+            "submitted_at", "verified_at",
+        ]  # fmt: skip
+        extra_kwargs = {"enterprise": {"required": False}}
+
+    def get_allowed_moves(self, report) -> list[str]:
+        """The workflow moves the requesting user's role allows from the report's status."""
+        user = self.context["request"].user
+        return [m.name for m in report_workflow.moves_from(report.status) if report_workflow.may_by_role(m, user)]
+
+
+class OperatingReportCreateSerializer(serializers.Serializer):
+    """A new report: its period and figures. `enterprise` is needed only from the operating company (an enterprise
+    user files for their own)."""
+
+    enterprise = serializers.IntegerField(required=False)
+    year = serializers.IntegerField()
+    period = serializers.ChoiceField(choices=ReportPeriod.choices, default=ReportPeriod.ANNUAL)
+
+
+for _name in _FIGURES:
+    _field = OperatingReport._meta.get_field(_name)
+    OperatingReportCreateSerializer._declared_fields[_name] = (
+        serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+        if _field.get_internal_type() == "DecimalField"
+        else serializers.IntegerField(required=False)
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    """A draft's figures to change (any of them)."""
+
+
+FiguresSerializer._declared_fields.update(
+    {name: field for name, field in OperatingReportCreateSerializer._declared_fields.items() if name in _FIGURES}
+)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="What the enterprise should correct; they will read it.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the verified figures are corrected; kept with the new version.")
+
+
+class OperatingReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Operating reports, scoped by role: an enterprise user's own, park staff their carriers' tenants', the
+    operating company and the bureau all. `?current=true` keeps the current version of each period."""
+
+    queryset = OperatingReport.objects.all()
+    serializer_class = OperatingReportSerializer
+    filterset_fields = ["enterprise", "year", "period", "status"]
+    ordering_fields = ["year", "period", "submitted_at", "revenue"]
+    ordering = ["-year", "period", "-version"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    policy_actions = {"submit": "change", "verify": "change", "return_": "change", "correct": "change"}
+
+    def get_queryset(self):
+        action_name = {"list": "view", "retrieve": "view", "create": "add"}.get(self.action, "change")
+        reports = selectors.report_list(user=self.request.user, action=action_name)
+        if self.request.query_params.get("current") == "true":
+            reports = reports.current()
+        return reports
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return OperatingReportCreateSerializer
+        if self.action == "partial_update":
+            return FiguresSerializer
+        return super().get_serializer_class()
+
+    def _out(self, report, code=status.HTTP_200_OK) -> Response:
+        report = selectors.report_list(user=self.request.user).get(pk=report.pk)
+        return Response(OperatingReportSerializer(report, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=OperatingReportCreateSerializer, responses={201: OperatingReportSerializer},
+                   summary="Start a report (a draft)")  # fmt: skip
+    def create(self, request, *args, **kwargs):
+        serializer = OperatingReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        enterprise_id = data.pop("enterprise", None)
+        year, period = data.pop("year"), data.pop("period")
+        if roles_of(request.user) & OPERATING_ROLES and enterprise_id is not None:
+            enterprise = get_object_or_404(Enterprise.objects.for_user(request.user, "change"), pk=enterprise_id)
+        else:
+            membership = EnterpriseMembership.objects.filter(user=request.user).select_related("enterprise").first()
+            if membership is None or (enterprise_id is not None and enterprise_id != membership.enterprise_id):
+                raise PermissionDenied(_("Only the enterprise's own users or the operating company file its reports."))
+            enterprise = membership.enterprise
+        report = services.report_create(enterprise=enterprise, year=year, period=period, by=request.user, data=data)
+        return self._out(report, status.HTTP_201_CREATED)
+
+    @extend_schema(request=FiguresSerializer, responses=OperatingReportSerializer, summary="Change a draft's figures")
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = FiguresSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_update(report=report, by=request.user, data=dict(serializer.validated_data))
+        return self._out(report)
+
+    def _move(self, move: str, message: str = "") -> Response:
+        report = services.report_act(report=self.get_object(), move=move, by=self.request.user, message=message)
+        return self._out(report, status.HTTP_201_CREATED if move == "correct" else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=OperatingReportSerializer, summary="Submit for verification (filer)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._move("submit")
+
+    @extend_schema(request=None, responses=OperatingReportSerializer, summary="Verify and lock (staff)")
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._move("verify")
+
+    @extend_schema(request=CommentSerializer, responses=OperatingReportSerializer, summary="Return with a comment")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._move("return", serializer.validated_data["comment"])
+
+    @extend_schema(request=ReasonSerializer, responses={201: OperatingReportSerializer},
+                   summary="Correct verified figures: a new version (filer)")  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._move("correct", serializer.validated_data["reason"])
+
+
+class ReportDeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportDeadline
+        fields = ["id", *services.DEADLINE_FIELDS, "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []  # the service says when a period already has a deadline
+
+
+class ReportDeadlineViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """The deadlines the operating company has set (read by whoever files or follows reports); a period without
+    one has the default deadline."""
+
+    queryset = ReportDeadline.objects.all()
+    serializer_class = ReportDeadlineSerializer
+    filterset_fields = ["year", "period"]
+    ordering = ["-year", "period"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        action_name = {"list": "view", "retrieve": "view", "create": "add"}.get(self.action, "change")
+        return super().get_queryset().for_user(self.request.user, action_name)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.deadline_save(by=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.deadline_save(
+            by=self.request.user, data=serializer.validated_data, deadline=serializer.instance
+        )
+
+
+class NotFiledRowSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(source="pk")
+    enterprise_name = serializers.CharField(source="name")
+    carrier = serializers.IntegerField(source="residency_carrier")
+    stage = serializers.ChoiceField(source="residency_stage", choices=Stage.choices)
+    report = serializers.IntegerField(source="report_id", allow_null=True)
+    report_status = serializers.ChoiceField(choices=ReportStatus.choices, allow_null=True)
+    last_reminded = serializers.DateTimeField(allow_null=True)
+    days_overdue = serializers.SerializerMethodField()
+
+    def get_days_overdue(self, row) -> int:
+        return self.context["days_overdue"]
+
+
+class NotFiledView(APIView):
+    """Who has not filed a period's report (default: last year's annual report): the tenants in residency then, in
+    the user's scope, without a submitted or verified report."""
+
+    queryset = None
+    allow_any_role = True
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Default: last year."),
+            OpenApiParameter("period", str, enum=ReportPeriod.values, description="Default: annual."),
+            OpenApiParameter("carrier", int),
+            OpenApiParameter("stage", str, enum=Stage.values),
+            OpenApiParameter("page", int),
+        ],
+        responses=NotFiledRowSerializer(many=True),
+        summary="Enterprises that have not filed a period's report",
+    )
+    def get(self, request):
+        if not can(request.user, "view", "enterprises.reports_not_filed"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.query_params.get("year", today.year - 1))
+        except ValueError as error:
+            raise serializers.ValidationError({"year": [_("Enter a whole number.")]}) from error
+        period = request.query_params.get("period", ReportPeriod.ANNUAL)
+        if period not in ReportPeriod.values:
+            raise serializers.ValidationError({"period": [_("Choose the period the report covers.")]})
+        rows = selectors.not_filed(user=request.user, year=year, period=period)
+        if request.query_params.get("carrier", "").isdigit():
+            rows = rows.filter(residency_carrier=int(request.query_params["carrier"]))
+        if request.query_params.get("stage"):
+            rows = rows.filter(residency_stage=request.query_params["stage"])
+        rows = rows.order_by("name", "pk")
+        deadline = selectors.report_deadline(year=year, period=period)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(rows, request, view=self)
+        context = {"days_overdue": deadline.days_overdue(today)}
+        return paginator.get_paginated_response(NotFiledRowSerializer(page, many=True, context=context).data)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            from rest_framework.pagination import PageNumberPagination
+
+            self._paginator = PageNumberPagination()
+        return self._paginator
