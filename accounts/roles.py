@@ -167,6 +167,8 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "enterprises.own_registration": {"add": frozenset({Role.ENTERPRISE})},
     # The indicator figures and the enterprises behind them (targets.views): park staff only their carriers'.
     "targets.indicators": {"view": TENANT_OVERSIGHT},
+    # The bureau dashboard (targets.views.DashboardView) and its XLSX export: the same readers and the same scope.
+    "targets.dashboard": {"view": TENANT_OVERSIGHT},
     # Who has not filed their operating report: staff (park staff for their carriers' tenants) and the bureau.
     "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
 }

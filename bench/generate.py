@@ -80,6 +80,8 @@ class BenchGenerator:
         self.offset = Enterprise.objects.count()
         self.serial = self.offset * 1000
         self.counts: dict[str, int] = {}
+        # The operating reports draw from their own generator, so the rest of the data is what it was without them.
+        self.report_rng = random.Random(seed + 1)  # noqa: S311 -- made-up data, reproducible by design
 
     def _count(self, name: str, rows: list) -> list:
         self.counts[name] = self.counts.get(name, 0) + len(rows)
@@ -200,6 +202,7 @@ class BenchGenerator:
         self._records(plans)
         self._residencies(plans)
         self._applications(plans)
+        self._operating_reports(plans)
         if indexes.start == 0 and self.offset == 0:
             from enterprises.models import EnterpriseMembership
 
@@ -315,6 +318,49 @@ class BenchGenerator:
                   (Honour, honours), (FinancingEvent, financing)]  # fmt: skip
         for model, rows in tables:
             model.objects.bulk_create(self._count(model._meta.model_name, rows), batch_size=2000)
+
+    def _operating_reports(self, plans: list[dict]) -> None:
+        """Annual operating reports (经营数据填报) for 2021–2025: one a year for each company registered by the end
+        of the year, growing from year to year, nearly all verified."""
+        from enterprises.models import OperatingReport
+
+        rng, author = self.report_rng, self.users["bench_enterprise"]
+        statuses, weights = zip(*REPORT_STATUS_WEIGHTS.items(), strict=True)
+        reports = []
+        for plan in plans:
+            registered = plan["registered"]
+            if registered is None:
+                continue
+            revenue = Decimal(rng.randrange(20, 3000))
+            employees = rng.randint(3, 60)
+            ip = [rng.randint(0, 3) for _ in range(5)]
+            for year in REPORT_YEARS:
+                if registered.year > year or datetime.date(year + 1, 1, 31) > self.today:
+                    continue
+                revenue = (revenue * Decimal(rng.uniform(0.9, 1.4))).quantize(Decimal("0.01"))
+                rd = (revenue * Decimal(rng.uniform(0.02, 0.12))).quantize(Decimal("0.01"))
+                employees = max(1, employees + rng.randint(-2, 6))
+                tech = rng.randint(0, employees)
+                ip = [n + int(rng.random() < 0.3) for n in ip]
+                status = rng.choices(statuses, weights)[0]
+                submitted = _aware(datetime.date(year + 1, 1, 20)) if status != "draft" else None
+                reports.append(
+                    OperatingReport(
+                        enterprise=plan["enterprise"], year=year, period="annual", status=status,
+                        revenue=revenue, high_tech_revenue=(revenue * Decimal("0.6")).quantize(Decimal("0.01")),
+                        total_costs=(revenue * Decimal("0.85")).quantize(Decimal("0.01")),
+                        rd_expenditure=rd, rd_in_china=rd, employees=employees, tech_staff=tech,
+                        college_staff=rng.randint(0, employees), new_graduates=rng.randint(0, min(3, employees)),
+                        tax_paid=(revenue * Decimal("0.05")).quantize(Decimal("0.01")),
+                        exports=Decimal(0), invention_patents=ip[0], utility_models=ip[1], designs=ip[2],
+                        software_copyrights=ip[3], other_ip=ip[4],
+                        financing=Decimal(rng.choice((0, 0, 0, 100, 500))),
+                        created_by=author, submitted_at=submitted, submitted_by=author if submitted else None,
+                        verified_at=_aware(datetime.date(year + 1, 3, 1)) if status == "verified" else None,
+                        verified_by=self.users["bench_operator"] if status == "verified" else None,
+                    )
+                )  # fmt: skip
+        OperatingReport.objects.bulk_create(self._count("operating reports", reports), batch_size=2000)
 
     def _residencies(self, plans: list[dict]) -> None:
         from django.contrib.postgres.fields.ranges import DateRange
@@ -437,6 +483,11 @@ class BenchGenerator:
                     ))  # fmt: skip
         ApplicationEvent.objects.bulk_create(self._count("application events", events), batch_size=5000)
         Review.objects.bulk_create(self._count("reviews", reviews), batch_size=2000)
+
+
+REPORT_YEARS = range(2021, 2026)  # five years of annual operating reports
+# status -> weight: most annual reports are verified by now; a few are still in the pipeline.
+REPORT_STATUS_WEIGHTS = {"verified": 90, "submitted": 5, "returned": 2, "draft": 3}
 
 
 def _aware(day: datetime.date) -> datetime.datetime:

@@ -443,3 +443,55 @@ def tenant_roster_for_export(roster: QuerySet[Residency], *, today: datetime.dat
             to_attr="valid_hte",
         ),
     )
+
+
+# --- The pipeline funnel ----------------------------------------------------------------------------------------
+
+FUNNEL_STEPS = ("applications", "admissions", "promotions", "graduations")
+
+
+def pipeline_funnel_trend(*, years: list[int] | range, carrier: Carrier | None = None) -> dict[int, dict[str, int]]:
+    """year -> the pipeline's four steps in that year, district-wide or at one carrier (docs/indicators.md,
+    "Pipeline funnel"). Three queries whatever the years and the data:
+    - applications: submitted in the year (Beijing time) to the carrier, whatever became of them;
+    - admissions: enterprises whose first residency began in the year there (the "new admissions" indicator);
+    - promotions and graduations: moves that occurred in the year, counted at the carrier moved from."""
+    years = sorted(set(years))
+    result = {year: dict.fromkeys(FUNNEL_STEPS, 0) for year in years}
+    if not years:
+        return result
+    first, last = years[0], years[-1]
+    applications = Application.objects.filter(
+        submitted_at__isnull=False, submitted_at__year__gte=first, submitted_at__year__lte=last
+    )
+    earlier = Residency.objects.filter(enterprise_id=OuterRef("enterprise_id")).filter(
+        Q(started_on__lt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__lt=OuterRef("pk"))
+    )
+    admissions = Residency.objects.filter(started_on__year__gte=first, started_on__year__lte=last).filter(
+        ~Exists(earlier)
+    )
+    moves = Transition.objects.filter(
+        kind__in=["promote", "graduate"], occurred_on__year__gte=first, occurred_on__year__lte=last
+    )
+    if carrier is not None:
+        applications = applications.filter(carrier=carrier)
+        admissions = admissions.filter(carrier=carrier)
+        moves = moves.filter(from_residency__carrier=carrier)
+    rows = [
+        ("applications", applications.values_list("submitted_at__year").annotate(n=Count("pk"))),
+        ("admissions", admissions.values_list("started_on__year").annotate(n=Count("pk"))),
+    ]
+    for step, queryset in rows:
+        for year, count in queryset.order_by():
+            if year in result:
+                result[year][step] = count
+    for year, kind, count in moves.values_list("occurred_on__year", "kind").annotate(n=Count("pk")).order_by():
+        if year in result:
+            result[year]["promotions" if kind == "promote" else "graduations"] = count
+    return result
+
+
+def pipeline_funnel(*, year: int, carrier: Carrier | None = None) -> dict[str, int]:
+    """The pipeline's four steps in one year: applications → admissions → promotions → graduations (see
+    pipeline_funnel_trend). Three queries."""
+    return pipeline_funnel_trend(years=[year], carrier=carrier)[year]

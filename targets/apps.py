@@ -7,3 +7,8 @@ class TargetsConfig(AppConfig):
 
     name = "targets"
     verbose_name = _("Targets and reports")
+
+    def ready(self) -> None:
+        from targets import signals
+
+        signals.connect()

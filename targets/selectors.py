@@ -408,6 +408,30 @@ def _empty_figures(year: int, carrier_id: int | None) -> dict[str, Figure]:
     return figures
 
 
+@dataclasses.dataclass(frozen=True)
+class ComputedFigures:
+    """Every figure for several years, district-wide and at every carrier, from one computation (`compute_figures`).
+    `report_counts`: (year, carrier id) -> the verified annual reports counted (for "no data")."""
+
+    start_year: int
+    figures: dict[int, dict[int | None, dict[str, Figure]]]
+    report_counts: dict[tuple[int, int | None], int]
+
+    def scope(self, year: int, carrier_id: int | None) -> dict[str, Figure]:
+        """Every indicator for one year, district-wide (None) or at one carrier (zeros where nothing counts)."""
+        return self.figures[year].get(carrier_id) or _empty_figures(year, carrier_id)
+
+
+def compute_figures(*, years: Sequence[int], plan: TargetPlan | None = None) -> ComputedFigures:
+    """Every indicator for each of `years`, district-wide and per carrier, in one computation (4 queries, whatever
+    the years): a page that needs a trend and the year's attainment computes once and reads both from it. The
+    figures are the same as `indicator_figures` gives for each year on its own."""
+    start_year = _start_year(plan)
+    report_counts: dict = {}
+    figures = _compute(list(years), start_year, report_counts=report_counts) if years else {}
+    return ComputedFigures(start_year=start_year, figures=figures, report_counts=report_counts)
+
+
 def indicator_figures(
     *, year: int, carrier: Carrier | None = None, plan: TargetPlan | None = None
 ) -> dict[str, Figure]:
@@ -685,13 +709,18 @@ def target_attainment(
     plan: TargetPlan | None = None,
     today: datetime.date | None = None,
     returned_figures: dict[str, Figure] | None = None,
+    computed: ComputedFigures | None = None,
 ) -> list[Attainment]:
     """Each target of the plan for the year and scope, with its figure and status (docs/indicators.md, "Status").
     District-wide includes the core's accreditation targets (district-wide means the core). At most 9 queries.
-    `returned_figures`, when given, is filled with the scope's figures (so a page need not compute them twice)."""
+    `returned_figures`, when given, is filled with the scope's figures (so a page need not compute them twice).
+    `computed`, when given (from `compute_figures` with the same plan, covering `year`), supplies the figures
+    instead of computing them again: the result is the same."""
     plan = plan or current_plan()
     if plan is None:
         return []
+    if computed is not None and (computed.start_year != plan.start_year or year not in computed.figures):
+        raise ValueError("The precomputed figures do not cover this plan and year.")
     today = today or timezone.localdate()
     targets = Target.objects.filter(plan=plan, year=year).select_related("carrier", "plan")
     if carrier is not None:
@@ -703,10 +732,14 @@ def target_attainment(
     targets = list(targets.order_by("indicator", "form", "id"))
     if not targets:
         return []
-    report_counts: dict = {}
-    computed = _compute([year], plan.start_year, report_counts=report_counts)[year]
+    if computed is None:
+        report_counts: dict = {}
+        computed = ComputedFigures(
+            plan.start_year, _compute([year], plan.start_year, report_counts=report_counts), report_counts
+        )
+    report_counts = computed.report_counts
     carrier_id = carrier.pk if carrier is not None else None
-    figures = computed.get(carrier_id) or _empty_figures(year, carrier_id)
+    figures = computed.scope(year, carrier_id)
     if returned_figures is not None:
         returned_figures.update(figures)
     pipeline = (
@@ -718,7 +751,7 @@ def target_attainment(
     for target in targets:
         figure = figures[target.indicator]
         if target.indicator in LEVELS and target.carrier_id is not None and carrier is None:
-            figure = (computed.get(target.carrier_id) or _empty_figures(year, target.carrier_id))[target.indicator]
+            figure = computed.scope(year, target.carrier_id)[target.indicator]
         own_pipeline = pipeline if target.indicator == "tech_smes" else Decimal(0)
         actual, attainment, status, reason = _judge(
             target, figure, today=today, pipeline=own_pipeline, reports=report_counts.get((year, carrier_id), 0)

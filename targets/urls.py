@@ -5,6 +5,8 @@ from targets import views
 app_name = "targets"
 
 urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard.xlsx", views.DashboardExportView.as_view(), name="dashboard-export"),
     path("plans/", views.PlanListView.as_view(), name="plans"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/add-year/", views.PlanAddYearView.as_view(), name="plan_add_year"),

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import can
 from parks.models import Carrier
-from targets import selectors, services
+from targets import dashboard, dashboard_export, selectors, services
 from targets.choices import TargetForm
 from targets.forms import PlanAddYearForm, TargetEditForm
 from targets.indicators import INDICATORS
@@ -291,4 +291,120 @@ class IndicatorDrillDownView(IndicatorScopeMixin, PortalView, ListView):
             sort_query=sort_query.urlencode(),
             plan=selectors.current_plan(),
             **kwargs,
+        )
+
+
+# --- The bureau dashboard ------------------------------------------------------------------------------------------
+
+FUNNEL_LABELS = {
+    "applications": _("Applications submitted"),
+    "admissions": _("Admissions"),
+    "promotions": _("Promotions"),
+    "graduations": _("Graduations"),
+}
+
+
+class DashboardMixin(IndicatorScopeMixin):
+    """The dashboard's year (2021 to this year) and scope, and its figures (cached: targets.dashboard)."""
+
+    def dashboard(self) -> dict:
+        if not can(self.request.user, "view", "targets.dashboard"):
+            raise PermissionDenied
+        year, carrier, carriers, district = self.scope()
+        this_year = timezone.localdate().year
+        if not dashboard.FIRST_YEAR <= year <= this_year:
+            raise Http404
+        data = dashboard.dashboard_data(year=year, carrier=carrier)
+        return {
+            "year": year,
+            "carrier": carrier,
+            "carriers": carriers,
+            "district": district,
+            "years": list(range(dashboard.FIRST_YEAR, this_year + 1)),
+            "data": data,
+            "tables": dashboard.tables(data, carriers=carriers),
+        }
+
+
+class DashboardView(DashboardMixin, PortalView, TemplateView):
+    """The bureau's view of the base: targets against actual, every indicator, the carriers, the pipeline funnel and
+    the trends, each chart with its numbers in a table."""
+
+    template_name = "targets/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = self.dashboard()
+        tables = context["tables"]
+        numeric_targets = [row for row in tables["targets"] if row["target_value"] is not None]
+        charts = {
+            "targets": {
+                "type": "bar",
+                "labels": [str(row["indicator_obj"].label) for row in numeric_targets],
+                "datasets": [
+                    {
+                        "label": str(_("Target")),
+                        "data": [dashboard.as_number(r["target_value"]) for r in numeric_targets],
+                    },
+                    {"label": str(_("Actual")), "data": [dashboard.as_number(r["actual"]) for r in numeric_targets]},
+                ],
+            },
+            "carriers": {
+                "type": "bar",
+                "labels": [row["carrier"].display_name for row in tables["carrier_rows"]],
+                "datasets": [
+                    {
+                        "label": str(indicator.label),
+                        "data": [
+                            dashboard.as_number(row["figures"][index]["yearly"]) if row["figures"][index] else 0
+                            for row in tables["carrier_rows"]
+                        ],
+                    }
+                    for index, indicator in enumerate(tables["carrier_indicators"])
+                    if indicator.code in ("tenants_year_end", "tech_smes", "htes", "admissions", "graduations")
+                ],
+            },
+            "funnel": {
+                "type": "bar",
+                "horizontal": True,
+                "labels": [str(FUNNEL_LABELS[step]) for step, _count in tables["funnel"]],
+                "datasets": [{"label": str(_("Enterprises or moves")), "data": [n for _step, n in tables["funnel"]]}],
+            },
+            "trend": {
+                "type": "line",
+                "labels": [y for y, _values in tables["trend"]],
+                "datasets": [
+                    {
+                        "label": str(indicator.label),
+                        "data": [dashboard.as_number(v[index]) for _y, v in tables["trend"]],
+                    }
+                    for index, indicator in enumerate(tables["trend_indicators"])
+                    if indicator.code in ("tech_smes", "htes", "admissions", "graduations")
+                ],
+            },
+        }
+        query = self.request.GET.copy()
+        return super().get_context_data(
+            **context,
+            charts=charts,
+            funnel_labels=FUNNEL_LABELS,
+            export_query=query.urlencode(),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class DashboardExportView(DashboardMixin, PortalView, View):
+    """Everything on the dashboard as an XLSX workbook, one sheet per block."""
+
+    def get(self, request, *args, **kwargs):
+        from incubation.roster_export import download
+
+        context = self.dashboard()
+        content = dashboard_export.workbook(context, funnel_labels=FUNNEL_LABELS)
+        scope = context["carrier"].code if context["carrier"] else "district"
+        return download(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            name=f"{_('dashboard')}-{context['year']}-{scope}.xlsx",
+            fallback=f"dashboard-{context['year']}-{scope}.xlsx",
         )

@@ -30,3 +30,16 @@ def level_label(code: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def index(sequence, position: int):
+    """The item at `position` of a list (the column's indicator in a table of figures)."""
+    return sequence[position]
+
+
+@register.filter
+def status_label(code: str) -> str:
+    from targets.selectors import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(code, code))

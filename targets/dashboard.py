@@ -1,0 +1,172 @@
+"""The bureau dashboard's figures (targets.views.DashboardView and its XLSX export), computed once per year and
+scope and kept in the cache until an input changes (docs/indicators.md, "Dashboard").
+
+The cached value holds numbers and codes only (plus the translated status reasons, so the key names the
+language). Its key carries the data version, which `targets.signals.inputs_changed` bumps whenever a residency,
+report, target or any other input is written: a stale entry is never read again and expires on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from incubation.selectors import pipeline_funnel_trend
+from parks.models import Carrier
+from targets import selectors
+
+FIRST_YEAR = selectors.DEFAULT_START_YEAR
+VERSION_KEY = "targets:dashboard:version"
+CACHE_TIMEOUT = 12 * 3600  # an entry outlives no change by more than this (and "today" moves on at midnight)
+# The trends and the per-carrier table show these (every indicator is in the year's table).
+TREND_INDICATORS = ("tech_smes", "htes", "tenants_year_end", "admissions", "graduations", "revenue", "rd_intensity",
+                    "jobs")  # fmt: skip
+CARRIER_INDICATORS = ("tenants_year_end", "admissions", "graduations", "tech_smes", "htes", "revenue", "jobs",
+                      "occupancy_rate")  # fmt: skip
+
+
+def data_version() -> int:
+    """The current version of the dashboard's inputs (a number that only grows)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # No version yet (or Redis was flushed): start from the clock, so no old entry can match.
+        cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return int(version)
+
+
+def bump_version() -> None:
+    """Make every cached dashboard stale."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there: any new number will do, as nothing can be keyed by it yet
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def cache_key(*, year: int, carrier_id: int | None, today: datetime.date, version: int | None = None) -> str:
+    version = data_version() if version is None else version
+    scope = carrier_id if carrier_id is not None else "all"
+    return f"targets:dashboard:v{version}:{year}:{scope}:{today.isoformat()}:{translation.get_language()}"
+
+
+def _figure(figure: selectors.Figure) -> dict:
+    return {
+        "yearly": figure.yearly,
+        "cumulative": figure.cumulative,
+        "yearly_level": figure.yearly_level,
+        "cumulative_level": figure.cumulative_level,
+    }
+
+
+def compute(*, year: int, carrier: Carrier | None, today: datetime.date | None = None) -> dict:
+    """Everything the dashboard shows for a year and scope, from one figure computation for all the trend years
+    (and 3 queries for the funnel, 3 for the targets and pipeline, 1 for the carriers). Numbers and codes only."""
+    today = today or timezone.localdate()
+    years = list(range(FIRST_YEAR, year + 1)) or [year]
+    carrier_id = carrier.pk if carrier is not None else None
+    computed = selectors.compute_figures(years=years)
+    figures = computed.scope(year, carrier_id)
+    attainments = []
+    for item in selectors.target_attainment(year=year, carrier=carrier, today=today, computed=computed):
+        target = item.target
+        attainments.append(
+            {
+                "indicator": target.indicator,
+                "target_id": target.pk,
+                "form": target.form,
+                "comparison": target.comparison,
+                "target_value": target.value,
+                "target_level": target.level,
+                "carrier_id": target.carrier_id,
+                "actual": item.actual,
+                "attainment": item.attainment,
+                "pipeline": item.pipeline,
+                "status": item.status,
+                "reason": item.status_reason,
+            }
+        )
+    carrier_ids = list(Carrier.objects.order_by("sort_order", "id").values_list("pk", flat=True))
+    funnel_trend = pipeline_funnel_trend(years=years, carrier=carrier)
+    return {
+        "year": year,
+        "carrier_id": carrier_id,
+        "computed_at": timezone.now(),
+        "figures": {code: _figure(figure) for code, figure in figures.items()},
+        "attainments": attainments,
+        "carriers": {
+            pk: {code: _figure(computed.scope(year, pk)[code]) for code in CARRIER_INDICATORS} for pk in carrier_ids
+        },
+        "trend": {y: {code: computed.scope(y, carrier_id)[code].yearly for code in TREND_INDICATORS} for y in years},
+        "funnel": funnel_trend[year],
+        "funnel_trend": funnel_trend,
+    }
+
+
+def dashboard_data(*, year: int, carrier: Carrier | None, today: datetime.date | None = None) -> dict:
+    """The dashboard's figures for the year and scope: from the cache when the inputs have not changed since they
+    were computed, else computed now and cached. `computed_at` says when."""
+    today = today or timezone.localdate()
+    key = cache_key(year=year, carrier_id=carrier.pk if carrier is not None else None, today=today)
+    data = cache.get(key)
+    if data is None:
+        data = compute(year=year, carrier=carrier, today=today)
+        cache.set(key, data, CACHE_TIMEOUT)
+    return data
+
+
+def warm(*, year: int | None = None) -> str:
+    """Compute and cache the district-wide dashboard of the year (default: this year), in the portal's default
+    language and in English, unless it is cached already. Returns the key of the default language's entry."""
+    from django.conf import settings
+
+    today = timezone.localdate()
+    year = year or today.year
+    key = ""
+    for language in dict.fromkeys([settings.LANGUAGE_CODE, "en"]):
+        with translation.override(language):
+            version = data_version()
+            language_key = cache_key(year=year, carrier_id=None, today=today, version=version)
+            if cache.get(language_key) is None:
+                data = compute(year=year, carrier=None, today=today)
+                # Cached under the version read before computing: if an input changed meanwhile, the entry is
+                # already stale and the change has scheduled another warm-up.
+                cache.set(language_key, data, CACHE_TIMEOUT)
+            key = key or language_key
+    return key
+
+
+def as_number(value: Decimal | int | None) -> float | None:
+    """A figure for Chart.js (JSON has no decimals)."""
+    return None if value is None else float(value)
+
+
+def tables(data: dict, *, carriers: list[Carrier]) -> dict:
+    """The page's blocks as rows of values (the template formats them; the XLSX export writes them as they are),
+    the per-carrier table limited to `carriers` (those the user may see)."""
+    from incubation.selectors import FUNNEL_STEPS
+    from targets.indicators import INDICATORS
+
+    targets = []
+    for item in data["attainments"]:
+        indicator = INDICATORS[item["indicator"]]
+        targets.append({**item, "indicator_obj": indicator})
+    figures = [{"indicator": indicator, **data["figures"][code]} for code, indicator in INDICATORS.items()]
+    carrier_rows = [
+        {"carrier": carrier, "figures": [data["carriers"].get(carrier.pk, {}).get(code) for code in CARRIER_INDICATORS]}
+        for carrier in carriers
+    ]
+    years = sorted(data["trend"])
+    return {
+        "targets": targets,
+        "figures": figures,
+        "carrier_indicators": [INDICATORS[code] for code in CARRIER_INDICATORS],
+        "carrier_rows": carrier_rows,
+        "funnel": [(step, data["funnel"][step]) for step in FUNNEL_STEPS],
+        "funnel_trend": [(y, [data["funnel_trend"][y][step] for step in FUNNEL_STEPS]) for y in years],
+        "trend_indicators": [INDICATORS[code] for code in TREND_INDICATORS],
+        "trend": [(y, [data["trend"][y][code] for code in TREND_INDICATORS]) for y in years],
+    }
