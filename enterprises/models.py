@@ -540,6 +540,23 @@ class OperatingReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "period", "status"], name="report_year_status_idx"),
+            # The indicator figures read each enterprise's verified annual reports (by year, and the latest by a
+            # year) with these columns: an index-only scan (targets.selectors).
+            models.Index(
+                fields=["enterprise", "year"],
+                name="report_verified_annual_idx",
+                condition=Q(status="verified", period="annual"),
+                include=[
+                    "revenue",
+                    "rd_expenditure",
+                    "employees",
+                    "invention_patents",
+                    "utility_models",
+                    "designs",
+                    "software_copyrights",
+                    "other_ip",
+                ],
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:

@@ -294,20 +294,109 @@ def _yearly_span(years: Sequence[int], start_year: int) -> list[int]:
 # ---------------------------------------------------------------------------------------------------------------
 # Figures
 
-_FIGURES_SQL = """
-    WITH {with_clause},
-    yearly(code, y, carrier_id, ek, enterprise_id, num, den) AS ({yearly}),
-    cumulative(code, y, carrier_id, ek, enterprise_id, num, den) AS (
-        SELECT yr.code || ':c', req.y, yr.carrier_id, yr.ek, yr.enterprise_id, yr.num, yr.den
-        FROM req JOIN yearly yr ON yr.code IN ({from_yearly}) AND yr.y BETWEEN req.s AND req.y
-        UNION ALL {own}
+# The figures of every code, year and carrier, in one statement. It reads the same contribution rows as the
+# drill-downs (YEARLY_SQL, CUMULATIVE_SQL) but aggregates early, so it never holds a row per code, year and
+# enterprise for every year it cumulates (over a million rows at 20,000 enterprises):
+# - the report-based figures come from one row per (year, carrier, enterprise) with its report (an enterprise has
+#   one current annual report a year), summed once for all six codes;
+# - a flow keyed by the year (a report, an event) cumulates as the sum of its yearly sums, the keys of two years
+#   never being the same; a count of enterprises (num 1) cumulates as the number of enterprises whose first
+#   counted year is reached;
+# - the cumulative stocks read each enterprise's latest report once per year, not once per code.
+# Each of these equals the sum over distinct keys that defines a figure (module docstring); targets/tests check it.
+REPORT_CODES = ("revenue", "rd_expenditure", "rd_intensity", "valid_ip", "invention_patents", "jobs", "_reports")
+YEAR_KEYED = ("graduations", "exits", "financing", "revenue", "rd_expenditure", "rd_intensity")
+COUNTED_ONCE = ("tech_smes", "htes", "admissions", "tenants_financed")
+assert set(YEAR_KEYED) | set(COUNTED_ONCE) == CUMULATIVE_FROM_YEARLY  # noqa: S101 -- a definition kept in step
+
+_REPORT_SUMS = """SUM(revenue), SUM(rd_expenditure), SUM(rd_expenditure) FILTER (WHERE revenue > 0),
+        SUM(revenue) FILTER (WHERE revenue > 0), SUM(valid_ip), SUM(invention_patents), SUM(employees),
+        COUNT(*)::numeric"""
+
+
+def _codes(codes) -> str:
+    return ",".join(f"'{code}'" for code in codes)
+
+
+_FIGURES_SQL = f"""
+    WITH {{with_clause}},
+    rep AS MATERIALIZED (
+        SELECT DISTINCT yrs.y, r.carrier_id, rep.enterprise_id, rep.revenue, rep.rd_expenditure,
+            {_VALID_IP}::numeric AS valid_ip, rep.invention_patents::numeric AS invention_patents,
+            rep.employees::numeric AS employees
+        {_REPORT_YEARLY}
     ),
-    rows_ AS (SELECT * FROM yearly UNION ALL SELECT * FROM cumulative)
-    SELECT code, y, carrier_id, SUM(num), SUM(den)
-    FROM (SELECT DISTINCT code, y, carrier_id, ek, num, den FROM rows_) d GROUP BY code, y, carrier_id
+    rep_sums(y, carrier_id, revenue, rd, rdi_num, rdi_den, valid_ip, inv, jobs, reports) AS (
+        SELECT y, carrier_id, {_REPORT_SUMS} FROM rep GROUP BY y, carrier_id
+        UNION ALL
+        SELECT y, NULL, {_REPORT_SUMS}
+        FROM (SELECT DISTINCT y, enterprise_id, revenue, rd_expenditure, valid_ip, invention_patents, employees
+              FROM rep) d
+        GROUP BY y
+    ),
+    small(code, y, carrier_id, ek, enterprise_id, num, den) AS ({{small}}),
+    small_c AS MATERIALIZED (SELECT DISTINCT code, y, carrier_id, ek, num, den FROM small),
+    small_d AS MATERIALIZED (SELECT DISTINCT code, y, ek, num, den FROM small_c),
+    yearly(code, y, carrier_id, num, den) AS MATERIALIZED (
+        SELECT code, y, carrier_id, SUM(num), SUM(den) FROM small_c GROUP BY code, y, carrier_id
+        UNION ALL
+        SELECT code, y, NULL, SUM(num), SUM(den) FROM small_d GROUP BY code, y
+        UNION ALL
+        SELECT v.code, s.y, s.carrier_id, v.num, v.den
+        FROM rep_sums s CROSS JOIN LATERAL (VALUES
+            ('revenue', s.revenue, 0::numeric), ('rd_expenditure', s.rd, 0::numeric),
+            ('rd_intensity', s.rdi_num, s.rdi_den), ('valid_ip', s.valid_ip, 0::numeric),
+            ('invention_patents', s.inv, 0::numeric), ('jobs', s.jobs, 0::numeric),
+            ('_reports', s.reports, 0::numeric)
+        ) v(code, num, den)
+    ),
+    firsts(code, carrier_id, first_y, n) AS (
+        SELECT code, carrier_id, first_y, COUNT(*) FROM (
+            SELECT code, carrier_id, ek, MIN(y) AS first_y FROM small_c
+            WHERE code IN ({_codes(COUNTED_ONCE)}) AND y >= {{start_year}} GROUP BY code, carrier_id, ek
+        ) f GROUP BY code, carrier_id, first_y
+        UNION ALL
+        SELECT code, NULL, first_y, COUNT(*) FROM (
+            SELECT code, ek, MIN(y) AS first_y FROM small_d
+            WHERE code IN ({_codes(COUNTED_ONCE)}) AND y >= {{start_year}} GROUP BY code, ek
+        ) f GROUP BY code, first_y
+    ),
+    pop AS MATERIALIZED ({_CUM_POPULATION}),
+    latest AS MATERIALIZED (
+        SELECT p.y, p.enterprise_id, l.invention_patents, l.employees, l.valid_ip
+        FROM (SELECT DISTINCT y, enterprise_id FROM pop) p
+        JOIN LATERAL (
+            SELECT rep.invention_patents::numeric, rep.employees::numeric, {_VALID_IP}::numeric AS valid_ip
+            FROM {T["report"]} rep
+            WHERE rep.enterprise_id = p.enterprise_id AND {_VERIFIED_ANNUAL} AND rep.year <= p.y
+            ORDER BY rep.year DESC LIMIT 1
+        ) l ON TRUE
+    )
+    SELECT code, y, carrier_id, num, den FROM yearly
     UNION ALL
-    SELECT code, y, NULL, SUM(num), SUM(den)
-    FROM (SELECT DISTINCT code, y, ek, num, den FROM rows_) d GROUP BY code, y
+    SELECT yr.code || ':c', req.y, yr.carrier_id, SUM(yr.num), SUM(yr.den)
+    FROM req JOIN yearly yr ON yr.code IN ({_codes(YEAR_KEYED)}) AND yr.y BETWEEN req.s AND req.y
+    GROUP BY yr.code, req.y, yr.carrier_id
+    UNION ALL
+    SELECT f.code || ':c', req.y, f.carrier_id, SUM(f.n)::numeric, 0::numeric
+    FROM req JOIN firsts f ON f.first_y <= req.y
+    GROUP BY f.code, req.y, f.carrier_id
+    UNION ALL
+    SELECT 'tenants_year_end:c', y, carrier_id, COUNT(*)::numeric, 0::numeric FROM pop GROUP BY y, carrier_id
+    UNION ALL
+    SELECT 'tenants_year_end:c', y, NULL, COUNT(DISTINCT enterprise_id)::numeric, 0::numeric FROM pop GROUP BY y
+    UNION ALL
+    SELECT v.code, p.y, p.carrier_id, SUM(v.num), 0::numeric
+    FROM pop p JOIN latest l ON l.y = p.y AND l.enterprise_id = p.enterprise_id
+    CROSS JOIN LATERAL (VALUES ('valid_ip:c', l.valid_ip), ('invention_patents:c', l.invention_patents),
+        ('jobs:c', l.employees)) v(code, num)
+    GROUP BY v.code, p.y, p.carrier_id
+    UNION ALL
+    SELECT v.code, l.y, NULL, SUM(v.num), 0::numeric
+    FROM latest l
+    CROSS JOIN LATERAL (VALUES ('valid_ip:c', l.valid_ip), ('invention_patents:c', l.invention_patents),
+        ('jobs:c', l.employees)) v(code, num)
+    GROUP BY v.code, l.y
 """
 
 
@@ -345,9 +434,8 @@ def _compute(
     span = _yearly_span(years, start_year)
     sql = _FIGURES_SQL.format(
         with_clause=_with_clause(span, years, start_year),
-        yearly=" UNION ALL ".join(YEARLY_SQL.values()),
-        from_yearly=",".join(f"'{code}'" for code in sorted(CUMULATIVE_FROM_YEARLY)),
-        own=" UNION ALL ".join(CUMULATIVE_SQL.values()),
+        small=" UNION ALL ".join(sql for code, sql in YEARLY_SQL.items() if code not in REPORT_CODES),
+        start_year=int(start_year),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
