@@ -45,6 +45,14 @@ def _pages(plan, target, own_park, other_park):
         ("drill-down", drill, READ),
         ("drill-down own carrier", f"{drill}?carrier={own_park.pk}&form=cumulative", READ),
         ("drill-down other carrier", f"{drill}?carrier={other_park.pk}", OTHER_CARRIER),
+        ("dashboard", reverse("targets:dashboard") + "?year=2022", READ),
+        ("dashboard own carrier", reverse("targets:dashboard") + f"?year=2022&carrier={own_park.pk}", READ),
+        ("dashboard other carrier", reverse("targets:dashboard") + f"?year=2022&carrier={other_park.pk}",
+         OTHER_CARRIER),
+        ("dashboard export", reverse("targets:dashboard-export") + "?year=2022", READ),
+        ("dashboard export own carrier", reverse("targets:dashboard-export") + f"?carrier={own_park.pk}", READ),
+        ("dashboard export other carrier", reverse("targets:dashboard-export") + f"?carrier={other_park.pk}",
+         OTHER_CARRIER),
     ]  # fmt: skip
 
 
