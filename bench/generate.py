@@ -186,6 +186,10 @@ class BenchGenerator:
                   flush=True)  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # bulk_create sends no signals: the cached dashboards must be told (targets.signals).
+        from targets.signals import inputs_changed
+
+        inputs_changed()
         return self.counts
 
     def _next(self) -> int:

@@ -51,6 +51,19 @@ def pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def dashboard_pages() -> list[tuple[str, str, str]]:
+    """(name, signed-in user, URL) of the bureau dashboard's pages, each measured cold and warm."""
+    from django.utils import timezone
+
+    last_year = max(2021, timezone.localdate().year - 1)  # a whole year of reports
+    return [
+        ("dashboard", "bench_bureau", "/targets/"),
+        ("dashboard, last year", "bench_bureau", f"/targets/?year={last_year}"),
+        ("dashboard (park staff)", "bench_park", "/targets/"),
+        ("dashboard XLSX", "bench_bureau", "/targets/dashboard.xlsx"),
+    ]
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (share in 0..1)."""
     ordered = sorted(values)
@@ -93,10 +106,49 @@ def measure(repeat: int = 30, warmup: int = 2) -> list[dict]:
     return rows
 
 
+def measure_dashboard(repeat: int = 30, cold_repeat: int = 10, warmup: int = 1) -> list[dict]:
+    """Every page of dashboard_pages(), warm (its figures cached: `repeat` times after `warmup`) and cold (the
+    cache made stale before each request, as a change of any input does: `cold_repeat` times)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from targets import dashboard
+
+    users = {user.username: user for user in User.objects.filter(username__startswith="bench_")}
+    rows = []
+    for name, username, url in dashboard_pages():
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(users[username])
+        client.get("/")  # the session's first save
+        for mode, count in (("cold", cold_repeat), ("warm", repeat)):
+            timings, queries, status = [], [], None
+            for attempt in range(count + (warmup if mode == "warm" else 0)):
+                if mode == "cold":
+                    dashboard.bump_version()
+                ContentType.objects.clear_cache()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    elapsed = (time.perf_counter() - started) * 1000
+                status = response.status_code
+                if mode == "cold" or attempt >= warmup:
+                    timings.append(elapsed)
+                    queries.append(len(captured.captured_queries))
+            rows.append({
+                "page": f"{name} ({mode})", "user": username, "url": url, "status": status, "mode": mode,
+                "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1),
+                "queries": max(queries),
+            })  # fmt: skip
+    return rows
+
+
 def table(rows: list[dict]) -> str:
-    lines = [f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  status", "-" * 68]
+    lines = [f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  status", "-" * 72]
     lines += [
-        f"{row['page']:<32} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['queries']:>8}  {row['status']}"
+        f"{row['page']:<36} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['queries']:>8}  {row['status']}"
         for row in rows
     ]
     return "\n".join(lines)
@@ -105,12 +157,16 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--cold-repeat", type=int, default=10, help="cold requests of each dashboard page")
+    parser.add_argument("--only", choices=["pages", "dashboard"], help="measure only these")
     parser.add_argument("--json", type=Path, help="where to write the results (default: bench/results/<time>.json)")
     options = parser.parse_args(argv)
     setup_django()
     from enterprises.models import Enterprise
 
-    rows = measure(repeat=options.repeat)
+    rows = [] if options.only == "dashboard" else measure(repeat=options.repeat)
+    if options.only != "pages":
+        rows += measure_dashboard(repeat=options.repeat, cold_repeat=options.cold_repeat)
     print(table(rows))
     path = options.json or RESULTS / f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

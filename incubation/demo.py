@@ -955,7 +955,11 @@ def generated_exists() -> bool:
 
 def generate(*, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> Summary:
     """Make `size` demo enterprises with their history (see the module's docstring), all in one transaction."""
+    from targets.signals import inputs_changed
+
     with transaction.atomic():
-        return DemoGenerator(
+        summary = DemoGenerator(
             seed=seed, size=size, operator=operator, experts=experts, applicant=applicant, today=today
         ).run()
+        inputs_changed()  # its bulk writes send no signals: the cached dashboards must be told
+        return summary

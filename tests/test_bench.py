@@ -7,9 +7,9 @@ import math
 import pytest
 
 from bench.generate import BenchGenerator
-from bench.run import measure, pages, table
+from bench.run import dashboard_pages, measure, measure_dashboard, pages, table
 from conftest import ensure_reference_data
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, OperatingReport
 from incubation.models import Allocation, Application, Residency, Review, Transition
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +19,16 @@ def test_the_bench_measures_every_page_and_no_query_count_grows_with_the_rows():
     ensure_reference_data()
     counts = BenchGenerator(size=30, batch=20, quiet=True).run()
     assert counts["enterprises"] == 30 and Residency.objects.exists() and Review.objects.exists()
-    small = measure(repeat=2, warmup=1)
+    small = measure(repeat=2, warmup=1) + measure_dashboard(repeat=2, cold_repeat=2)
 
     BenchGenerator(size=60, seed=1, batch=25, quiet=True).run()  # adds to the first run: 90 enterprises
-    large = measure(repeat=2, warmup=1)
+    large = measure(repeat=2, warmup=1) + measure_dashboard(repeat=2, cold_repeat=2)
 
     assert Enterprise.objects.count() == 90
     assert Transition.objects.exists() and Allocation.objects.exists() and Application.objects.count() > 20
-    assert [row["page"] for row in small] == [page[0] for page in pages()]
+    assert OperatingReport.objects.filter(period="annual", year__range=(2021, 2025)).count() > 90
+    dashboard_rows = [f"{name} ({mode})" for name, _user, _url in dashboard_pages() for mode in ("cold", "warm")]
+    assert [row["page"] for row in small] == [page[0] for page in pages()] + dashboard_rows
     for row in small + large:
         assert row["status"] == 200, row
         assert math.isfinite(row["p50_ms"]) and math.isfinite(row["p95_ms"]) and row["p95_ms"] > 0, row
