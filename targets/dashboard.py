@@ -63,12 +63,13 @@ def _figure(figure: selectors.Figure) -> dict:
 
 
 def compute(*, year: int, carrier: Carrier | None, today: datetime.date | None = None) -> dict:
-    """Everything the dashboard shows for a year and scope, from one figure computation for all the trend years
-    (and 3 queries for the funnel, 3 for the targets and pipeline, 1 for the carriers). Numbers and codes only."""
+    """Everything the dashboard shows for a year and scope, from one figure computation (the year's figures and the
+    trend years' yearly figures; 3 more queries for the funnel, 3 for the targets and pipeline, 1 for the carriers).
+    Numbers and codes only."""
     today = today or timezone.localdate()
     years = list(range(FIRST_YEAR, year + 1)) or [year]
     carrier_id = carrier.pk if carrier is not None else None
-    computed = selectors.compute_figures(years=years)
+    computed = selectors.compute_figures(years=[year], trend_years=years)
     figures = computed.scope(year, carrier_id)
     attainments = []
     for item in selectors.target_attainment(year=year, carrier=carrier, today=today, computed=computed):
@@ -100,7 +101,7 @@ def compute(*, year: int, carrier: Carrier | None, today: datetime.date | None =
         "carriers": {
             pk: {code: _figure(computed.scope(year, pk)[code]) for code in CARRIER_INDICATORS} for pk in carrier_ids
         },
-        "trend": {y: {code: computed.scope(y, carrier_id)[code].yearly for code in TREND_INDICATORS} for y in years},
+        "trend": {y: {code: computed.yearly(code, y, carrier_id) for code in TREND_INDICATORS} for y in years},
         "funnel": funnel_trend[year],
         "funnel_trend": funnel_trend,
     }

@@ -298,13 +298,15 @@ def _yearly_span(years: Sequence[int], start_year: int) -> list[int]:
 # drill-downs (YEARLY_SQL, CUMULATIVE_SQL) but aggregates early, so it never holds a row per code, year and
 # enterprise for every year it cumulates (over a million rows at 20,000 enterprises):
 # - the report-based figures come from one row per (year, carrier, enterprise) with its report (an enterprise has
-#   one current annual report a year), summed once for all six codes;
+#   one current annual report a year), summed once for all six codes; the space let is one row per allocation;
 # - a flow keyed by the year (a report, an event) cumulates as the sum of its yearly sums, the keys of two years
 #   never being the same; a count of enterprises (num 1) cumulates as the number of enterprises whose first
 #   counted year is reached;
 # - the cumulative stocks read each enterprise's latest report once per year, not once per code.
 # Each of these equals the sum over distinct keys that defines a figure (module docstring); targets/tests check it.
 REPORT_CODES = ("revenue", "rd_expenditure", "rd_intensity", "valid_ip", "invention_patents", "jobs", "_reports")
+# One row per (year, allocation) and per (year, carrier) for the space: nothing to make distinct, summed directly.
+SUMMED_DIRECTLY = (*REPORT_CODES, "occupancy_rate")
 YEAR_KEYED = ("graduations", "exits", "financing", "revenue", "rd_expenditure", "rd_intensity")
 COUNTED_ONCE = ("tech_smes", "htes", "admissions", "tenants_financed")
 assert set(YEAR_KEYED) | set(COUNTED_ONCE) == CUMULATIVE_FROM_YEARLY  # noqa: S101 -- a definition kept in step
@@ -334,6 +336,11 @@ _FIGURES_SQL = f"""
               FROM rep) d
         GROUP BY y
     ),
+    occupancy(y, carrier_id, num, den) AS (
+        SELECT y, carrier_id, SUM(num), SUM(den)
+        FROM ({YEARLY_SQL["occupancy_rate"]}) o(code, y, carrier_id, ek, enterprise_id, num, den)
+        GROUP BY y, carrier_id
+    ),
     small(code, y, carrier_id, ek, enterprise_id, num, den) AS ({{small}}),
     small_c AS MATERIALIZED (SELECT DISTINCT code, y, carrier_id, ek, num, den FROM small),
     small_d AS MATERIALIZED (SELECT DISTINCT code, y, ek, num, den FROM small_c),
@@ -341,6 +348,10 @@ _FIGURES_SQL = f"""
         SELECT code, y, carrier_id, SUM(num), SUM(den) FROM small_c GROUP BY code, y, carrier_id
         UNION ALL
         SELECT code, y, NULL, SUM(num), SUM(den) FROM small_d GROUP BY code, y
+        UNION ALL
+        SELECT 'occupancy_rate', y, carrier_id, num, den FROM occupancy
+        UNION ALL
+        SELECT 'occupancy_rate', y, NULL, SUM(num), SUM(den) FROM occupancy GROUP BY y
         UNION ALL
         SELECT v.code, s.y, s.carrier_id, v.num, v.den
         FROM rep_sums s CROSS JOIN LATERAL (VALUES
@@ -425,16 +436,35 @@ def _accreditation_levels(years: Sequence[int]) -> tuple[dict[tuple[int, int], s
     return levels, core_id
 
 
+def _value(sums: dict, code: str, year: int, carrier_id: int | None, *, exact: bool = False) -> Decimal | None:
+    """A figure from its sums: Σnum (rounded), or for a ratio Σnum ÷ Σden × 100 (None when Σden is 0)."""
+    indicator = INDICATORS[code.removesuffix(":c")]
+    num, den = sums.get((code, year, carrier_id), (Decimal(0), Decimal(0)))
+    if indicator.code in RATIOS:
+        if not den:
+            return None
+        return num * 100 / den if exact else _quantize(indicator, num * 100 / den)
+    return _quantize(indicator, num)
+
+
 def _compute(
-    years: Sequence[int], start_year: int, *, report_counts: dict | None = None
+    years: Sequence[int],
+    start_year: int,
+    *,
+    report_counts: dict | None = None,
+    yearly_sums: dict | None = None,
+    yearly_years: Sequence[int] = (),
 ) -> dict[int, dict[int | None, dict[str, Figure]]]:
     """year -> carrier id (None: district-wide) -> code -> Figure, for every carrier with any figure. 4 queries.
-    `report_counts`, when given, is filled with (year, carrier id) -> number of verified annual reports counted."""
+    `report_counts`, when given, is filled with (year, carrier id) -> number of verified annual reports counted.
+    `yearly_sums`, when given, is filled with (code, year, carrier id) -> (Σnum, Σden) of the yearly figures of
+    every year computed: `years`, the plan's years up to the last, and `yearly_years` (for a trend: the yearly
+    figures cost little; the cumulative ones are computed for `years` only)."""
     years = sorted(set(years))
-    span = _yearly_span(years, start_year)
+    span = sorted(set(_yearly_span(years, start_year)) | set(yearly_years))
     sql = _FIGURES_SQL.format(
         with_clause=_with_clause(span, years, start_year),
-        small=" UNION ALL ".join(sql for code, sql in YEARLY_SQL.items() if code not in REPORT_CODES),
+        small=" UNION ALL ".join(sql for code, sql in YEARLY_SQL.items() if code not in SUMMED_DIRECTLY),
         start_year=int(start_year),
     )
     with connection.cursor() as cursor:
@@ -445,18 +475,15 @@ def _compute(
     }
     if report_counts is not None:
         report_counts.update({(y, c): int(num) for (code, y, c), (num, _den) in sums.items() if code == "_reports"})
+    if yearly_sums is not None:
+        yearly_sums.update({key: sum_ for key, sum_ in sums.items() if not key[0].endswith(":c")})
+        yearly_sums[("_span", 0, None)] = span
     levels, core_id = _accreditation_levels(years)
     carrier_ids: set[int | None] = {None} | {key[2] for key in sums if key[2] is not None}
     carrier_ids |= {carrier_id for (_year, carrier_id) in levels}
 
     def value(code: str, year: int, carrier_id: int | None, *, exact: bool = False) -> Decimal | None:
-        indicator = INDICATORS[code.removesuffix(":c")]
-        num, den = sums.get((code, year, carrier_id), (Decimal(0), Decimal(0)))
-        if indicator.code in RATIOS:
-            if not den:
-                return None
-            return num * 100 / den if exact else _quantize(indicator, num * 100 / den)
-        return _quantize(indicator, num)
+        return _value(sums, code, year, carrier_id, exact=exact)
 
     result: dict[int, dict[int | None, dict[str, Figure]]] = {}
     for year in years:
@@ -504,20 +531,38 @@ class ComputedFigures:
     start_year: int
     figures: dict[int, dict[int | None, dict[str, Figure]]]
     report_counts: dict[tuple[int, int | None], int]
+    yearly_sums: dict = dataclasses.field(default_factory=dict)
 
     def scope(self, year: int, carrier_id: int | None) -> dict[str, Figure]:
         """Every indicator for one year, district-wide (None) or at one carrier (zeros where nothing counts)."""
         return self.figures[year].get(carrier_id) or _empty_figures(year, carrier_id)
 
+    def yearly(self, code: str, year: int, carrier_id: int | None) -> Decimal | None:
+        """The yearly figure of an indicator (not a level) for any year computed (`years` or `trend_years` of
+        compute_figures), as Figure.yearly would have it. KeyError for a year not computed."""
+        if code in LEVELS or year not in self.yearly_sums.get(("_span", 0, None), ()):
+            raise KeyError((code, year))
+        return _value(self.yearly_sums, code, year, carrier_id)
 
-def compute_figures(*, years: Sequence[int], plan: TargetPlan | None = None) -> ComputedFigures:
+
+def compute_figures(
+    *, years: Sequence[int], plan: TargetPlan | None = None, trend_years: Sequence[int] = ()
+) -> ComputedFigures:
     """Every indicator for each of `years`, district-wide and per carrier, in one computation (4 queries, whatever
     the years): a page that needs a trend and the year's attainment computes once and reads both from it. The
-    figures are the same as `indicator_figures` gives for each year on its own."""
+    figures are the same as `indicator_figures` gives for each year on its own. `trend_years` adds the yearly
+    figures (only: `ComputedFigures.yearly`) of more years, at a fraction of the cost of a whole year."""
     start_year = _start_year(plan)
     report_counts: dict = {}
-    figures = _compute(list(years), start_year, report_counts=report_counts) if years else {}
-    return ComputedFigures(start_year=start_year, figures=figures, report_counts=report_counts)
+    yearly_sums: dict = {}
+    figures = (
+        _compute(
+            list(years), start_year, report_counts=report_counts, yearly_sums=yearly_sums, yearly_years=trend_years
+        )
+        if years
+        else {}
+    )
+    return ComputedFigures(start_year, figures, report_counts, yearly_sums)
 
 
 def indicator_figures(
