@@ -239,3 +239,16 @@ def test_warm_up_caches_this_years_district_dashboard(client_for, users, history
         response = client_for(users[Role.BUREAU]).get(URL)
     assert response.context["data"]["computed_at"] == warmed["computed_at"]
     assert tasks.warm_dashboard() == key  # a repeated delivery finds it cached
+
+
+def test_trend_is_each_years_own_yearly_figure(history):
+    """The trend's yearly figures come from the selected year's computation; they are what each year shows alone."""
+    for carrier in (None, history["A"], history["B"]):
+        data = dashboard.compute(year=2023, carrier=carrier)
+        assert sorted(data["trend"]) == [2021, 2022, 2023]
+        for year in (2021, 2022, 2023):
+            alone = selectors.indicator_figures(year=year, carrier=carrier)
+            assert data["trend"][year] == {code: alone[code].yearly for code in dashboard.TREND_INDICATORS}
+    computed = selectors.compute_figures(years=[2022])
+    with pytest.raises(KeyError):
+        computed.yearly("tech_smes", 2024, None)  # a year not computed is not a zero
