@@ -252,3 +252,15 @@ def test_trend_is_each_years_own_yearly_figure(history):
     computed = selectors.compute_figures(years=[2022])
     with pytest.raises(KeyError):
         computed.yearly("tech_smes", 2024, None)  # a year not computed is not a zero
+
+
+def test_every_input_model_is_watched():
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+    from django.dispatch.dispatcher import _make_id
+
+    for label in signals.INPUT_MODELS:
+        model = apps.get_model(label)
+        for signal, kind in ((post_save, "save"), (post_delete, "delete")):
+            keys = [key for key, *_rest in signal.receivers]
+            assert (f"targets.inputs_changed.{kind}.{label}", _make_id(model)) in keys, (label, kind)
