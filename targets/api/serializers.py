@@ -97,3 +97,79 @@ class ContributorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     contribution = serializers.DecimalField(max_digits=20, decimal_places=6)
+
+
+# --- The bureau dashboard (targets.dashboard): the same numbers as the page and its XLSX ---------------------------
+
+_FIGURE = {"max_digits": 20, "decimal_places": 2, "allow_null": True}
+
+
+class DashboardTargetSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    target = serializers.IntegerField(source="target_id")
+    form = serializers.CharField()
+    comparison = serializers.CharField()
+    target_value = serializers.DecimalField(**_FIGURE)
+    target_level = serializers.CharField()
+    actual = serializers.CharField(allow_null=True, help_text="A number, or a level code for accreditation")
+    attainment = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True, help_text="percent")
+    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2)
+    status = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DashboardFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    yearly = serializers.DecimalField(**_FIGURE)
+    cumulative = serializers.DecimalField(**_FIGURE)
+    yearly_level = serializers.CharField()
+    cumulative_level = serializers.CharField()
+
+
+class DashboardCarrierSerializer(serializers.Serializer):
+    carrier = serializers.IntegerField()
+    figures = serializers.DictField(child=serializers.DecimalField(**_FIGURE), help_text="code -> yearly figure")
+
+
+class FunnelSerializer(serializers.Serializer):
+    applications = serializers.IntegerField()
+    admissions = serializers.IntegerField()
+    promotions = serializers.IntegerField()
+    graduations = serializers.IntegerField()
+
+
+class FunnelYearSerializer(FunnelSerializer):
+    year = serializers.IntegerField()
+
+
+class TrendYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    figures = serializers.DictField(child=serializers.DecimalField(**_FIGURE), help_text="code -> yearly figure")
+
+
+class DashboardSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    carrier = serializers.IntegerField(source="carrier_id", allow_null=True)
+    computed_at = serializers.DateTimeField()
+    targets = DashboardTargetSerializer(many=True, source="attainments")
+    figures = DashboardFigureSerializer(many=True)
+    carriers = DashboardCarrierSerializer(many=True)
+    funnel = FunnelSerializer()
+    funnel_trend = FunnelYearSerializer(many=True)
+    trend = TrendYearSerializer(many=True)
+
+    def to_representation(self, instance):
+        """`instance` is targets.dashboard's dict, limited to the carriers the user may see (view's `carriers`)."""
+        visible = self.context["carriers"]
+        shaped = {
+            **instance,
+            "figures": [{"code": code, **figure} for code, figure in instance["figures"].items()],
+            "carriers": [
+                {"carrier": pk, "figures": {code: f["yearly"] for code, f in instance["carriers"][pk].items()}}
+                for pk in visible
+                if pk in instance["carriers"]
+            ],
+            "funnel_trend": [{"year": year, **steps} for year, steps in sorted(instance["funnel_trend"].items())],
+            "trend": [{"year": year, "figures": figures} for year, figures in sorted(instance["trend"].items())],
+        }
+        return super().to_representation(shaped)

@@ -8,6 +8,7 @@ router.register("target-plans", views.TargetPlanViewSet, basename="targetplan")
 router.register("targets", views.TargetViewSet, basename="target")
 
 urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard-data"),
     path("indicators/", views.IndicatorListView.as_view(), name="indicator-list"),
     path(
         "indicators/<slug:code>/contributors/", views.IndicatorContributorsView.as_view(), name="indicator-contributors"

@@ -14,9 +14,10 @@ from rest_framework.views import APIView
 from accounts.roles import can
 from enterprises.models import Enterprise
 from parks.models import Carrier
-from targets import selectors, services
+from targets import dashboard, selectors, services
 from targets.api.serializers import (
     ContributorSerializer,
+    DashboardSerializer,
     IndicatorFigureSerializer,
     PlanAddYearSerializer,
     TargetCreateSerializer,
@@ -186,3 +187,23 @@ class IndicatorContributorsView(IndicatorScopeMixin, generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class DashboardView(IndicatorScopeMixin, APIView):
+    """The bureau dashboard's figures for a year (2021 to this year) and scope: the targets with their status, every
+    indicator, the carriers the user may see, the pipeline funnel and the trends. Cached like the page (and as
+    fresh: `computed_at`)."""
+
+    @extend_schema(parameters=SCOPE_PARAMETERS, responses=DashboardSerializer)
+    def get(self, request):
+        from rest_framework.exceptions import ValidationError
+
+        if not can(request.user, "view", "targets.dashboard"):
+            raise PermissionDenied
+        year, carrier = self.scope()
+        if not dashboard.FIRST_YEAR <= year <= timezone.localdate().year:
+            raise ValidationError({"year": f"Enter a year from {dashboard.FIRST_YEAR} to this year."})
+        _district, carriers = selectors.figure_scope(request.user)
+        data = dashboard.dashboard_data(year=year, carrier=carrier)
+        visible = list(carriers.values_list("pk", flat=True))
+        return Response(DashboardSerializer(data, context={"carriers": visible}).data)

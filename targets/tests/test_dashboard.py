@@ -264,3 +264,29 @@ def test_every_input_model_is_watched():
         for signal, kind in ((post_save, "save"), (post_delete, "delete")):
             keys = [key for key, *_rest in signal.receivers]
             assert (f"targets.inputs_changed.{kind}.{label}", _make_id(model)) in keys, (label, kind)
+
+
+# --- The API ---------------------------------------------------------------------------------------------------
+
+
+def test_api_gives_the_same_numbers(client_for, users, history):
+    api = reverse("dashboard-data")
+    bureau = client_for(users[Role.BUREAU])
+    data = bureau.get(api + "?year=2022").json()
+    assert data["year"] == 2022 and data["carrier"] is None and data["computed_at"]
+    targets = {row["indicator"]: row for row in data["targets"]}
+    assert (targets["tech_smes"]["target_value"], targets["tech_smes"]["actual"]) == ("10.00", "4")
+    assert targets["tech_smes"]["status"] == "missed" and targets["tech_smes"]["attainment"] == "40.0"
+    figures = {row["code"]: row for row in data["figures"]}
+    assert (figures["revenue"]["yearly"], figures["revenue"]["cumulative"]) == ("1300.00", "2100.00")
+    assert data["funnel"] == {"applications": 0, "admissions": 1, "promotions": 1, "graduations": 1}
+    assert [row["year"] for row in data["trend"]] == [2021, 2022]
+    assert len(data["carriers"]) == 6
+    assert bureau.get(api + "?year=2020").status_code == 400
+
+    park = client_for(users[Role.PARK_STAFF])
+    own = park.get(api + f"?year=2022&carrier={history['A'].pk}").json()
+    assert [row["carrier"] for row in own["carriers"]] == [history["A"].pk]
+    assert own["carriers"][0]["figures"]["tenants_year_end"] == "2.00"
+    assert park.get(api + f"?year=2022&carrier={history['B'].pk}").status_code == 403
+    assert client_for(users[Role.EXPERT]).get(api).status_code == 403

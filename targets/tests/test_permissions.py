@@ -104,6 +104,9 @@ def test_api(visit, users, plan, target, own_park, other_park, role):
         (reverse("indicator-list") + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
         (reverse("indicator-contributors", args=["htes"]) + f"?year=2022&carrier={own_park.pk}", READ),
         (reverse("indicator-contributors", args=["htes"]) + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
+        (reverse("dashboard-data") + "?year=2022", _row(LOGIN, OK, OK, DENIED, OK, DENIED, DENIED)),
+        (reverse("dashboard-data") + f"?year=2022&carrier={own_park.pk}", READ),
+        (reverse("dashboard-data") + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
     ]
     for url, rule in reads:
         response = client.get(url)
