@@ -9,6 +9,7 @@ report, target or any other input is written: a stale entry is never read again 
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from decimal import Decimal
 
@@ -18,6 +19,8 @@ from django.utils import timezone, translation
 from incubation.selectors import pipeline_funnel_trend
 from parks.models import Carrier
 from targets import selectors
+
+logger = logging.getLogger(__name__)
 
 FIRST_YEAR = selectors.DEFAULT_START_YEAR
 VERSION_KEY = "targets:dashboard:version"
@@ -111,8 +114,12 @@ def dashboard_data(*, year: int, carrier: Carrier | None, today: datetime.date |
     """The dashboard's figures for the year and scope: from the cache when the inputs have not changed since they
     were computed, else computed now and cached. `computed_at` says when."""
     today = today or timezone.localdate()
-    key = cache_key(year=year, carrier_id=carrier.pk if carrier is not None else None, today=today)
-    data = cache.get(key)
+    try:
+        key = cache_key(year=year, carrier_id=carrier.pk if carrier is not None else None, today=today)
+        data = cache.get(key)
+    except Exception:  # Redis is down: compute every time rather than fail
+        logger.exception("dashboard cache unavailable")
+        return compute(year=year, carrier=carrier, today=today)
     if data is None:
         data = compute(year=year, carrier=carrier, today=today)
         cache.set(key, data, CACHE_TIMEOUT)

@@ -41,13 +41,25 @@ WARM_DELAY = 10  # seconds: changes within this time share one recomputation
 def inputs_changed() -> None:
     """Mark every cached dashboard stale now, and once the transaction commits schedule one recomputation of this
     year's district-wide dashboard (debounced: at most one is pending at a time)."""
+    _bump()
+    # Bumped again on commit: a page computed from the old rows while this transaction was open is never read.
+    transaction.on_commit(_bump)
+    try:
+        schedule = cache.add(WARM_LOCK_KEY, 1, timeout=WARM_DELAY)
+    except Exception:  # Redis is down: nothing is cached either, and the write must not fail for it
+        logger.exception("could not reach the cache to schedule the dashboard warm-up")
+        return
+    if schedule:
+        transaction.on_commit(_schedule_warm)
+
+
+def _bump() -> None:
     from targets import dashboard
 
-    dashboard.bump_version()
-    # Bumped again on commit: a page computed from the old rows while this transaction was open is never read.
-    transaction.on_commit(dashboard.bump_version)
-    if cache.add(WARM_LOCK_KEY, 1, timeout=WARM_DELAY):
-        transaction.on_commit(_schedule_warm)
+    try:
+        dashboard.bump_version()
+    except Exception:  # Redis is down: the write goes on (a page cached before lives at most its 12 hours)
+        logger.exception("could not mark the cached dashboards stale")
 
 
 def _schedule_warm() -> None:

@@ -290,3 +290,16 @@ def test_api_gives_the_same_numbers(client_for, users, history):
     assert own["carriers"][0]["figures"]["tenants_year_end"] == "2.00"
     assert park.get(api + f"?year=2022&carrier={history['B'].pk}").status_code == 403
     assert client_for(users[Role.EXPERT]).get(api).status_code == 403
+
+
+def test_a_cache_outage_neither_breaks_a_write_nor_the_page(client_for, users, history, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    for method in ("get", "add", "incr", "set"):
+        monkeypatch.setattr(cache, method, down)
+    residency = Residency.objects.get(enterprise=history["E7"])
+    residency.note = "缓存不可用时仍可保存"
+    residency.save()  # post_save asks the cache to bump the version: logged, not raised
+    response = client_for(users[Role.BUREAU]).get(URL + "?year=2022")
+    assert response.status_code == 200 and response.context["data"]["year"] == 2022
