@@ -228,13 +228,13 @@ def _column_widths(columns: list[str], numeric: list[bool], rows: list[list], fo
         texts = [format_cell(row[index] if index < len(row) else None) for row in sample]
         widest = max([pdfmetrics.stringWidth(text, FONT_NAME, font_size) for text in texts], default=0)
         if numeric[index]:
-            # Numbers never wrap; the header may (it is a Paragraph).
-            floor = widest
+            # Numbers never wrap; the header may (it is a Paragraph), between words.
+            floor = max(widest, _longest_unbreakable(header, font_size))
             widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
         else:
             floor = max([_longest_unbreakable(text, font_size) for text in texts], default=0)
-            floor = max(floor, min(pdfmetrics.stringWidth(header, FONT_NAME, font_size), 4 * font_size))
             widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
+        floor = max(floor, _longest_unbreakable(header, font_size))
         natural.append(widest + padding)
         minimum.append(min(floor + padding, 0.4 * FRAME_WIDTH))
     if sum(natural) <= FRAME_WIDTH:
@@ -287,6 +287,35 @@ def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
     return table_class(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
 
 
+LABEL_SIZE = 7.5
+
+
+def _wrap_label(label: str, font: str, size: float, width: float) -> list[str]:
+    """A category label as lines no wider than `width`: broken between words, and between CJK characters."""
+    tokens: list[str] = []
+    for char in label:
+        if ord(char) >= 0x2E80 or char == " " or not tokens or tokens[-1] == " " or ord(tokens[-1][-1]) >= 0x2E80:
+            tokens.append(char)
+        else:
+            tokens[-1] += char
+    lines = [""]
+    for token in tokens:
+        candidate = lines[-1] + token
+        if lines[-1].strip() and pdfmetrics.stringWidth(candidate.strip(), font, size) > width:
+            lines.append(token.lstrip())
+        else:
+            lines[-1] = candidate
+    return [line.strip() for line in lines if line.strip()] or [""]
+
+
+def _shorten(label: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(label, font, size) <= width:
+        return label
+    while label and pdfmetrics.stringWidth(label + "…", font, size) > width:
+        label = label[:-1]
+    return label + "…"
+
+
 def _chart(chart: dict, cjk: bool) -> Drawing:
     """A bar or line chart with a legend, over the same numbers as the section's table."""
     font = register_font()
@@ -294,10 +323,17 @@ def _chart(chart: dict, cjk: bool) -> Drawing:
     series = chart["series"]
     data = [[value if value is not None else None for value in s["values"]] for s in series]
     width, height = FRAME_WIDTH, 68 * mm
-    longest = max((pdfmetrics.stringWidth(label, font, 7.5) for label in labels), default=0)
     slot = (width - 60) / max(len(labels), 1)
-    angle = 0 if longest <= slot - 4 else 30
-    label_room = 14 if angle == 0 else min(longest * 0.5 + 10, 60)
+    wrapped = [_wrap_label(label, font, LABEL_SIZE, slot - 4) for label in labels]
+    angle = 0
+    lines = max((len(label) for label in wrapped), default=1)
+    if lines > 3:
+        # Too many categories for words under each: slanted, shortened labels (the table has them in full).
+        angle = 40
+        wrapped = [[_shorten(label, font, LABEL_SIZE, 70)] for label in labels]
+        label_room = 55
+    else:
+        label_room = lines * (LABEL_SIZE + 1.5) + 8
     legend_room = 22
     drawing = Drawing(width, height + label_room)
     drawing.initialFontName = font  # else the renderer selects Helvetica, a font the PDF would not embed
@@ -306,9 +342,10 @@ def _chart(chart: dict, cjk: bool) -> Drawing:
     plot.x, plot.y = 40, label_room
     plot.width, plot.height = width - 60, height - legend_room
     plot.data = data
-    plot.categoryAxis.categoryNames = labels
+    plot.categoryAxis.categoryNames = ["\n".join(label) for label in wrapped]
     plot.categoryAxis.labels.fontName = font
-    plot.categoryAxis.labels.fontSize = 7.5
+    plot.categoryAxis.labels.fontSize = LABEL_SIZE
+    plot.categoryAxis.labels.leading = LABEL_SIZE + 1.5
     if angle:
         plot.categoryAxis.labels.angle = angle
         plot.categoryAxis.labels.boxAnchor = "ne"
@@ -318,7 +355,10 @@ def _chart(chart: dict, cjk: bool) -> Drawing:
         plot.categoryAxis.labels.dy = -3
     plot.valueAxis.labels.fontName = font
     plot.valueAxis.labels.fontSize = 7.5
-    plot.valueAxis.valueMin = min(0, *(v for s in data for v in s if v is not None)) if any(map(any, data)) else 0
+    values = [v for s in data for v in s if v is not None]
+    plot.valueAxis.valueMin = min([0, *values])
+    if values and max(values) > 0:
+        plot.valueAxis.valueMax = max(values) * 1.12  # headroom for the value labels under the legend
     plot.valueAxis.visibleGrid = True
     plot.valueAxis.gridStrokeColor = RULE
     plot.valueAxis.gridStrokeWidth = 0.4
