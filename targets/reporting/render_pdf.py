@@ -29,7 +29,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Frame,
     KeepTogether,
-    LongTable,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -65,8 +64,8 @@ SERIES_COLOURS = [
 ]
 
 TABLE_FONT_SIZE = 8.5
-# A table of more rows than this is laid out as a LongTable (greedy column widths; much faster on thousands of rows).
-LONG_TABLE_ROWS = 100
+TABLE_LEADING = TABLE_FONT_SIZE * 1.35
+CELL_PADDING = 4
 
 WORDS = {
     "zh-hans": {"page": "第 {n} 页", "none": "无记录。", "contents": "目录"},
@@ -260,17 +259,26 @@ def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
     header_style = ParagraphStyle("header", parent=cell, textColor=ACCENT)
     header_right = ParagraphStyle("header_right", parent=header_style, alignment=TA_RIGHT)
     data = [[Paragraph(escape(c), header_right if n else header_style) for c, n in zip(columns, numeric, strict=True)]]
-    # Numbers are plain strings (right-aligned by the table style, they never wrap); text wraps as a Paragraph.
-    data += [
-        [
-            format_cell(value) if is_number else Paragraph(escape(format_cell(value)), cell)
-            for value, is_number in zip(row, numeric, strict=True)
-        ]
-        for row in rows
-    ]
+    # Cells are plain strings: numbers (right-aligned by the table style; they never wrap) and text broken into
+    # lines here (wrap_lines). Plain strings lay out many times faster than a Paragraph per cell, which keeps
+    # thousands of contributor rows quick.
+    room = [width - 2 * CELL_PADDING - 0.5 for width in widths]
+
+    def as_cell(value, index: int) -> str:
+        text = format_cell(value)
+        if numeric[index]:
+            return text
+        return "\n".join(wrap_lines(text, TABLE_FONT_SIZE, room[index]))
+
+    data += [[as_cell(value, index) for index, value in enumerate(row)] for row in rows]
+    # Row heights known in advance (lines × leading): reportlab would measure every remaining row again at each
+    # page break, which grows with the square of the rows.
+    padding = 2 * 2.5
+    heights = [None] + [max(cell.count("\n") + 1 for cell in row) * TABLE_LEADING + padding for row in data[1:]]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
+        ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -279,33 +287,75 @@ def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_number in enumerate(numeric) if is_number]
-    table_class = LongTable if len(rows) > LONG_TABLE_ROWS else Table
-    return table_class(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
+    return Table(data, colWidths=widths, rowHeights=heights, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
 
 
 LABEL_SIZE = 7.5
 
 
+# Kinsoku: no line starts with closing punctuation, none ends with opening punctuation.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’%‰·…—,.;:?!)]}")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+
+
+@functools.cache
+def _char_width(char: str, size: float) -> float:
+    return pdfmetrics.stringWidth(char, FONT_NAME, size)
+
+
+def _text_width(text: str, size: float) -> float:
+    return sum(_char_width(char, size) for char in text)
+
+
+def wrap_lines(text: str, size: float, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` points in the embedded font: between words, between any two
+    CJK characters (not before closing or after opening punctuation), and inside a word only when it alone is too
+    wide. Character widths are cached, so thousands of cells wrap quickly (reportlab's Paragraph measures each
+    character of each cell again on every layout pass)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        pieces: list[str] = []
+        for char in paragraph:
+            cjk = ord(char) >= 0x2E80
+            if not pieces or cjk or char == " " or pieces[-1] == " " or ord(pieces[-1][-1]) >= 0x2E80:
+                pieces.append(char)
+            else:
+                pieces[-1] += char
+        line, line_width = "", 0.0
+        for piece in pieces:
+            piece_width = _text_width(piece, size)
+            if line.strip() and line_width + piece_width > width and piece != " ":
+                if piece[0] in NO_LINE_START and len(line) > 1:
+                    piece, line = line[-1] + piece, line[:-1]  # carry the last character over
+                    piece_width = _text_width(piece, size)
+                elif line[-1] in NO_LINE_END and len(line) > 1:
+                    piece, line = line[-1] + piece, line[:-1]
+                    piece_width = _text_width(piece, size)
+                lines.append(line.rstrip())
+                line, line_width = "", 0.0
+                piece = piece.lstrip()
+                piece_width = _text_width(piece, size)
+            while piece_width > width and len(piece) > 1 and not line:
+                # A single word wider than the column: break it where it must.
+                cut = len(piece)
+                while cut > 1 and _text_width(piece[:cut], size) > width:
+                    cut -= 1
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+                piece_width = _text_width(piece, size)
+            line += piece
+            line_width += piece_width
+        lines.append(line.rstrip())
+    return lines
+
+
 def _wrap_label(label: str, font: str, size: float, width: float) -> list[str]:
-    """A category label as lines no wider than `width`: broken between words, and between CJK characters."""
-    tokens: list[str] = []
-    for char in label:
-        if ord(char) >= 0x2E80 or char == " " or not tokens or tokens[-1] == " " or ord(tokens[-1][-1]) >= 0x2E80:
-            tokens.append(char)
-        else:
-            tokens[-1] += char
-    lines = [""]
-    for token in tokens:
-        candidate = lines[-1] + token
-        if lines[-1].strip() and pdfmetrics.stringWidth(candidate.strip(), font, size) > width:
-            lines.append(token.lstrip())
-        else:
-            lines[-1] = candidate
-    return [line.strip() for line in lines if line.strip()] or [""]
+    """A category label as lines no wider than `width`."""
+    return [line for line in wrap_lines(label, size, width) if line] or [""]
 
 
 def _shorten(label: str, font: str, size: float, width: float) -> str:
