@@ -304,7 +304,7 @@ NO_LINE_END = set("（《「『【〔〈“‘([{")
 
 @functools.cache
 def _char_width(char: str, size: float) -> float:
-    return pdfmetrics.stringWidth(char, FONT_NAME, size)
+    return pdfmetrics.stringWidth(char, register_font(), size)
 
 
 def _text_width(text: str, size: float) -> float:
@@ -325,31 +325,34 @@ def wrap_lines(text: str, size: float, width: float) -> list[str]:
                 pieces.append(char)
             else:
                 pieces[-1] += char
-        line, line_width = "", 0.0
+        line: list[str] = []  # the pieces of the line being filled
+        line_width = 0.0
         for piece in pieces:
             piece_width = _text_width(piece, size)
-            if line.strip() and line_width + piece_width > width and piece != " ":
-                if piece[0] in NO_LINE_START and len(line) > 1:
-                    piece, line = line[-1] + piece, line[:-1]  # carry the last character over
-                    piece_width = _text_width(piece, size)
-                elif line[-1] in NO_LINE_END and len(line) > 1:
-                    piece, line = line[-1] + piece, line[:-1]
-                    piece_width = _text_width(piece, size)
-                lines.append(line.rstrip())
-                line, line_width = "", 0.0
+            if "".join(line).strip() and line_width + piece_width > width and piece != " ":
+                if piece in NO_LINE_START and all(p in NO_LINE_START for p in line[1:]):
+                    # Nothing to carry over (one word fills the line): the punctuation hangs past the edge.
+                    line.append(piece)
+                    line_width += piece_width
+                    continue
+                # Carry whole pieces over rather than start a line with closing punctuation or end one with opening.
+                while len(line) > 1 and (piece[0] in NO_LINE_START or line[-1][-1] in NO_LINE_END):
+                    piece = line.pop() + piece
+                lines.append("".join(line).rstrip())
+                line, line_width = [], 0.0
                 piece = piece.lstrip()
                 piece_width = _text_width(piece, size)
             while piece_width > width and len(piece) > 1 and not line:
                 # A single word wider than the column: break it where it must.
-                cut = len(piece)
-                while cut > 1 and _text_width(piece[:cut], size) > width:
+                cut = len(piece) - 1
+                while cut > 1 and (_text_width(piece[:cut], size) > width or piece[cut] in NO_LINE_START):
                     cut -= 1
                 lines.append(piece[:cut])
                 piece = piece[cut:]
                 piece_width = _text_width(piece, size)
-            line += piece
+            line.append(piece)
             line_width += piece_width
-        lines.append(line.rstrip())
+        lines.append("".join(line).rstrip())
     return lines
 
 

@@ -175,3 +175,19 @@ def test_thousands_of_rows_render(db, django_assert_max_num_queries):
     assert section(snapshot, "contributors")["rows"][-1][2] in "".join(
         page.extract_text() for page in reader.pages[-6:]
     )
+
+
+def test_cell_text_breaks_within_its_width_and_not_before_closing_punctuation():
+    from targets.reporting.render_pdf import TABLE_FONT_SIZE, _text_width, wrap_lines
+
+    text = "2023 年入库（编号 202337030500000，2023-01-01），在孵企业毕业后 2 年内"
+    for width in (40, 60, 90, 140):
+        lines = wrap_lines(text, TABLE_FONT_SIZE, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        # Within the width, but for closing punctuation hanging past the edge (悬挂标点) after an unbreakable word.
+        assert all(_text_width(line.rstrip("，。）"), TABLE_FONT_SIZE) <= width for line in lines), lines
+        assert not any(line[:1] in "，。）" for line in lines[1:]), lines
+        assert not any(line[-1:] == "（" for line in lines), lines
+    # Latin text breaks between words; a word wider than the column is cut where it must be.
+    assert wrap_lines("Zibo Zhihui Data Services", TABLE_FONT_SIZE, 60) == ["Zibo Zhihui", "Data Services"]
+    assert "".join(wrap_lines("91370305T4CDGJ8003", TABLE_FONT_SIZE, 30)) == "91370305T4CDGJ8003"
