@@ -291,7 +291,16 @@ def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_number in enumerate(numeric) if is_number]
-    return Table(data, colWidths=widths, rowHeights=heights, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
+    # splitInRow: a row taller than a page (a very long note) continues on the next page instead of failing.
+    return Table(
+        data,
+        colWidths=widths,
+        rowHeights=heights,
+        repeatRows=1,
+        splitInRow=1,
+        style=TableStyle(commands),
+        hAlign="LEFT",
+    )
 
 
 LABEL_SIZE = 7.5

@@ -191,3 +191,15 @@ def test_cell_text_breaks_within_its_width_and_not_before_closing_punctuation():
     # Latin text breaks between words; a word wider than the column is cut where it must be.
     assert wrap_lines("Zibo Zhihui Data Services", TABLE_FONT_SIZE, 60) == ["Zibo Zhihui", "Data Services"]
     assert "".join(wrap_lines("91370305T4CDGJ8003", TABLE_FONT_SIZE, 30)) == "91370305T4CDGJ8003"
+
+
+def test_a_cell_taller_than_a_page_continues_on_the_next():
+    snapshot = sample_copy()
+    note = "很长的说明" * 600  # ~3,000 characters in one cell of a four-column table
+    section(snapshot, "pipeline")["rows"][0][0] = note
+    pages = pages_text(render_pdf(snapshot))
+    holding = [page for page in pages if "很长的说明" in page]
+    assert len(holding) >= 2
+    # Nothing cut off (counted by character: the page break falls inside one of the repeats).
+    assert "".join(holding).count("很") == 600
+    assert "".join(holding).count("明") == 600
