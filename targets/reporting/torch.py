@@ -167,10 +167,11 @@ def _verified_report(year: int):
     )
 
 
+_VALID_IP = F("invention_patents") + F("utility_models") + F("designs") + F("software_copyrights") + F("other_ip")
+
+
 def _with_ip(reports):
-    return reports.annotate(
-        ip=F("invention_patents") + F("utility_models") + F("designs") + F("software_copyrights") + F("other_ip")
-    ).filter(ip__gt=0)
+    return reports.annotate(ip=_VALID_IP).filter(ip__gt=0)
 
 
 def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> list[dict[str, Any]]:
@@ -211,7 +212,7 @@ def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> lis
         .values_list("carrier", "n")
     )
 
-    def figure(source: dict, code: str) -> Decimal | None:
+    def figure(source: dict, code: str) -> int | None:
         value = source[code].yearly
         return int(value) if value is not None else None
 
@@ -269,7 +270,8 @@ def tenant_rows(*, year: int, carriers: list[Carrier]) -> list[dict[str, Any]]:
         report["enterprise_id"]: report
         for report in OperatingReport.objects.current()
         .filter(year=year, period=ReportPeriod.ANNUAL, enterprise_id__in=in_year.values("enterprise_id"))
-        .values("enterprise_id", "status", *_REPORT_FIGURES)
+        .annotate(valid_ip=_VALID_IP)
+        .values("enterprise_id", "status", "valid_ip", *_REPORT_FIGURES)
     }
     stages = dict(Stage.choices)
     rows = []
@@ -286,13 +288,9 @@ def tenant_rows(*, year: int, carriers: list[Carrier]) -> list[dict[str, Any]]:
                 "report_status": REPORT_STATUSES.get(report["status"], report["status"]) if report else NOT_FILED,
             }
             if report and report["status"] == ReportStatus.VERIFIED:
-                for field in _REPORT_FIGURES:
+                for field in (*_REPORT_FIGURES, "valid_ip"):
                     value = report[field]
                     row[field] = wan_to_qian(value) if field in _MONEY_FIELDS else value
-                row["valid_ip"] = sum(
-                    report[field]
-                    for field in ("invention_patents", "utility_models", "designs", "software_copyrights", "other_ip")
-                )
             rows.append(row)
     return rows
 
