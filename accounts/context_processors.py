@@ -27,6 +27,7 @@ def navigation(request) -> dict:
             "audit": can(user, "view", "accounts.auditevent"),
             "targets": can(user, "view", "targets.targetplan"),
             "indicators": can(user, "view", "targets.indicators"),
+            "torch_export": can(user, "view", "targets.torch_export"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),
         },

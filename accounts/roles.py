@@ -167,6 +167,9 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "enterprises.own_registration": {"add": frozenset({Role.ENTERPRISE})},
     # The indicator figures and the enterprises behind them (targets.views): park staff only their carriers'.
     "targets.indicators": {"view": TENANT_OVERSIGHT},
+    # The Torch statistics export (targets.reporting.torch): the operating company and the bureau every carrier,
+    # park staff their own carriers and tenants only.
+    "targets.torch_export": {"view": TENANT_OVERSIGHT},
     # Who has not filed their operating report: staff (park staff for their carriers' tenants) and the bureau.
     "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
 }

@@ -12,4 +12,5 @@ urlpatterns = [
     path("targets/<int:pk>/edit/", views.TargetEditView.as_view(), name="target_edit"),
     path("indicators/", views.IndicatorOverviewView.as_view(), name="indicators"),
     path("indicators/<slug:code>/<int:year>/", views.IndicatorDrillDownView.as_view(), name="indicator_detail"),
+    path("torch-export/", views.TorchExportView.as_view(), name="torch_export"),
 ]

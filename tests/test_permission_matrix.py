@@ -137,6 +137,8 @@ SITE_WIDE_PAGES = [
     # Target plans and indicator figures: staff and the bureau (targets/tests/test_permissions.py has the detail).
     ("targets:plans", AUDIT, lambda sites: []),
     ("targets:indicators", AUDIT, lambda sites: []),
+    # The Torch statistics export: staff and the bureau (park staff their carriers: targets/tests/test_torch_export.py).
+    ("targets:torch_export", AUDIT, lambda sites: []),
 ]
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path(
         "indicators/<slug:code>/contributors/", views.IndicatorContributorsView.as_view(), name="indicator-contributors"
     ),
+    path("torch-export/", views.TorchExportView.as_view(), name="torch-export"),
     *router.urls,
 ]

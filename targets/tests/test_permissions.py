@@ -45,6 +45,8 @@ def _pages(plan, target, own_park, other_park):
         ("drill-down", drill, READ),
         ("drill-down own carrier", f"{drill}?carrier={own_park.pk}&form=cumulative", READ),
         ("drill-down other carrier", f"{drill}?carrier={other_park.pk}", OTHER_CARRIER),
+        ("torch export page", reverse("targets:torch_export"), READ),
+        ("torch export download", reverse("targets:torch_export") + "?year=2022", READ),
     ]  # fmt: skip
 
 
@@ -96,6 +98,7 @@ def test_api(visit, users, plan, target, own_park, other_park, role):
         (reverse("indicator-list") + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
         (reverse("indicator-contributors", args=["htes"]) + f"?year=2022&carrier={own_park.pk}", READ),
         (reverse("indicator-contributors", args=["htes"]) + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
+        (reverse("torch-export") + "?year=2022", READ),
     ]
     for url, rule in reads:
         response = client.get(url)
