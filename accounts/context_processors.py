@@ -27,6 +27,7 @@ def navigation(request) -> dict:
             "audit": can(user, "view", "accounts.auditevent"),
             "targets": can(user, "view", "targets.targetplan"),
             "indicators": can(user, "view", "targets.indicators"),
+            "report_runs": can(user, "view", "targets.reportrun"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),
         },
