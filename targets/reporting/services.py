@@ -185,7 +185,7 @@ def succeed(
     from accounts.services import notify
 
     with transaction.atomic():
-        run = ReportRun.objects.without_payload().select_for_update().select_related("carrier").get(pk=run_id)
+        run = ReportRun.objects.without_payload().select_for_update(of=("self",)).get(pk=run_id)
         if run.status != RunStatus.RUNNING or run.lease_token != token:
             raise LeaseLost(run_id)
         now = timezone.now()
