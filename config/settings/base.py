@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "incubation.choices.ApplicationStatus",
         "ReportStatusEnum": "enterprises.choices.ReportStatus",
         "ReportPeriodEnum": "enterprises.choices.ReportPeriod",
+        "ReportKindEnum": "targets.choices.ReportKind",
+        "ReportRunStatusEnum": "targets.choices.RunStatus",
     },
 }
 
