@@ -219,6 +219,7 @@ class ReportRun(models.Model):
                 | (
                     Q(snapshot__isnull=False)
                     & Q(html_file__isnull=False)
+                    & Q(pdf_file__isnull=False)
                     & Q(xlsx_file__isnull=False)
                     & Q(finished_at__isnull=False)
                     & Q(progress=100)

@@ -169,7 +169,9 @@ def test_api_read(visit, runs, role, where, route):
 def test_api_trigger(visit, runs, role):
     before = ReportRun.objects.count()
     response = visit(role).post(
-        reverse("reportrun-list"), {"year": 2022, "kind": "yearly", "request_key": "api-1"}, content_type="application/json"
+        reverse("reportrun-list"),
+        {"year": 2022, "kind": "yearly", "request_key": "api-1"},
+        content_type="application/json",
     )
     if TRIGGER[role] == OK:
         assert response.status_code == 201, response.content.decode()

@@ -174,6 +174,7 @@ class Migration(migrations.Migration):
                             models.Q(
                                 ("snapshot__isnull", False),
                                 ("html_file__isnull", False),
+                                ("pdf_file__isnull", False),
                                 ("xlsx_file__isnull", False),
                                 ("finished_at__isnull", False),
                                 ("progress", 100),

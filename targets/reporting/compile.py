@@ -27,7 +27,6 @@ from targets.indicators import Unit as IndicatorUnit
 from targets.models import Target
 
 SCHEMA = 1
-SECTION_KEYS = ("targets", "carriers", "contributors", "pipeline", "accreditation", "prior_year")
 
 Progress = Callable[[int, str], None]
 Cell = str | int | float | None

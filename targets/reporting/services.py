@@ -178,7 +178,7 @@ def _bureau_users():
 
 
 def succeed(
-    *, run_id: int, token: uuid.UUID, snapshot: dict[str, Any], html: bytes, xlsx: bytes, pdf: bytes | None
+    *, run_id: int, token: uuid.UUID, snapshot: dict[str, Any], html: bytes, xlsx: bytes, pdf: bytes
 ) -> ReportRun:
     """Store the snapshot and files, mark the run succeeded (the database freezes it from now on), and tell the
     bureau, in the portal and by mail. Raises LeaseLost when this worker no longer holds the run."""
@@ -330,6 +330,7 @@ def execute_report_run(*, run_id: int) -> str:
     Transient database errors propagate after the run is released, so the task retries it."""
     from targets.reporting.compile import compile_snapshot
     from targets.reporting.render_html import render_html
+    from targets.reporting.render_pdf import render_pdf
     from targets.reporting.render_xlsx import render_xlsx
 
     claimed = claim(run_id=run_id)
@@ -359,7 +360,8 @@ def execute_report_run(*, run_id: int) -> str:
             html = render_html(snapshot).encode()
             progress(92, _("Rendering XLSX"))
             xlsx = render_xlsx(snapshot)
-            pdf = _render_pdf(snapshot, progress)
+            progress(95, _("Rendering PDF"))
+            pdf = render_pdf(snapshot)
         succeed(run_id=run.pk, token=token, snapshot=snapshot, html=html, xlsx=xlsx, pdf=pdf)
     except LeaseLost:
         logger.warning("report run %s: lease lost, leaving it to its new holder", run.pk)
@@ -375,12 +377,3 @@ def execute_report_run(*, run_id: int) -> str:
             return "lost"
         return "failed"
     return "succeeded"
-
-
-def _render_pdf(snapshot: dict[str, Any], progress) -> bytes | None:
-    try:
-        from targets.reporting.render_pdf import render_pdf  # the `pdf` branch
-    except ImportError:
-        return None
-    progress(95, _("Rendering PDF"))
-    return render_pdf(snapshot)

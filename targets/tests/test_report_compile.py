@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from targets.indicators import INDICATORS
-from targets.reporting.compile import SECTION_KEYS, compile_snapshot
+from targets.reporting import SECTION_KEYS
+from targets.reporting.compile import compile_snapshot
 from targets.reporting.render_html import render_html
 from targets.reporting.render_xlsx import header_row, render_xlsx
 from targets.tests import dataset
@@ -206,3 +207,28 @@ def test_xlsx_has_one_sheet_per_section_with_numeric_cells(snapshot):
     cell = workbook[workbook.sheetnames[1]].cell(row=header_row(targets) + 1 + tech_row, column=6)
     assert cell.value == 4 and cell.data_type == "n"
     assert Decimal(str(cell.value)) == Decimal(4)
+
+
+def test_the_shared_sample_snapshot_renders_to_html_and_xlsx():
+    from targets.reporting.sample import SAMPLE_SNAPSHOT
+
+    html = render_html(SAMPLE_SNAPSHOT)
+    assert SAMPLE_SNAPSHOT["title"] in html
+    workbook = load_workbook(io.BytesIO(render_xlsx(SAMPLE_SNAPSHOT)))
+    assert len(workbook.sheetnames) == 1 + len(SAMPLE_SNAPSHOT["sections"])
+    contributors = next(s for s in SAMPLE_SNAPSHOT["sections"] if s["key"] == "contributors")
+    sheet = workbook[workbook.sheetnames[1 + SAMPLE_SNAPSHOT["sections"].index(contributors)]]
+    assert sheet.max_row == header_row(contributors) + len(contributors["rows"])
+
+
+def test_a_compiled_chinese_snapshot_renders_a_pdf_with_its_text(history):
+    import pypdf
+
+    from targets.reporting.render_pdf import render_pdf
+
+    snapshot = compile_snapshot(year=2022, kind="yearly", carrier=None, as_of=AS_OF, language="zh-hans")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(snapshot))).pages)
+    compact = "".join(text.split())
+    assert "指标测试企业4" in compact, "the contributors' Chinese names survive extraction"
+    with translation.override("zh-hans"):
+        assert "".join(str(INDICATORS["tech_smes"].label).split()) in compact

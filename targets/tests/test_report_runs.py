@@ -153,7 +153,7 @@ def test_progress_extends_the_lease_and_refuses_a_lost_one(users):
         services.record_progress(run_id=run.pk, token=token, percent=50, step="y")
     with pytest.raises(services.LeaseLost):
         services.succeed(
-            run_id=run.pk, token=token, snapshot={"title": "", "subtitle": ""}, html=b"", xlsx=b"", pdf=None
+            run_id=run.pk, token=token, snapshot={"title": "", "subtitle": ""}, html=b"", xlsx=b"", pdf=b""
         )
 
 
@@ -201,6 +201,7 @@ def test_a_run_compiles_stores_its_files_and_tells_the_bureau(succeeded, users):
     assert run.snapshot["version"] == 1 and run.snapshot["year"] == YEAR
     assert bytes(run.html_file).startswith(b"<!DOCTYPE html>")
     assert bytes(run.xlsx_file)[:2] == b"PK"
+    assert bytes(run.pdf_file).startswith(b"%PDF")
     assert run.lease_token is None and run.finished_at is not None
     note = Notification.objects.get(recipient=users[Role.BUREAU])
     assert note.link == f"/targets/reports/{run.pk}/" and run.snapshot["title"] in note.subject

@@ -43,6 +43,7 @@ def test_a_worker_compiles_a_triggered_run_and_ignores_a_second_delivery(history
         assert finished.attempts == 1 and finished.progress == 100
         assert finished.snapshot["year"] == 2022 and finished.snapshot["language"] == "zh-hans"
         assert bytes(finished.xlsx_file)[:2] == b"PK" and b"<svg" in bytes(finished.html_file)
+        assert bytes(finished.pdf_file).startswith(b"%PDF")
         assert Notification.objects.filter(recipient=users[Role.BUREAU], link=f"/targets/reports/{run.pk}/").exists()
 
         # A second delivery (the broker redelivering, a duplicate enqueue) finds the run finished.
