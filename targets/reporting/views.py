@@ -138,7 +138,10 @@ class ReportRunStatusView(RunMixin, View):
     """The status card alone, for htmx polling: it keeps polling while the run is queued or running."""
 
     def get(self, request, *args, **kwargs):
-        return render(request, "targets/_report_run_status.html", self.run_context())
+        response = render(request, "targets/_report_run_status.html", self.run_context())
+        if request.headers.get("HX-Request") and not self.run.is_active:
+            response["HX-Refresh"] = "true"  # done: reload the page, so its facts and versions are current too
+        return response
 
 
 class ReportRunPublishView(RunMixin, View):
