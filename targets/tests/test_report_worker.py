@@ -15,7 +15,7 @@ from targets.models import ReportRun
 from targets.reporting import services
 from targets.tasks import compile_report_run
 from targets.tests import dataset
-from targets.tests.worker import purge_queue, wait_for, worker_process
+from targets.tests.worker import purge_queue, queued_messages, wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,6 +37,7 @@ def test_a_worker_compiles_a_triggered_run_and_ignores_a_second_delivery(history
     log = tmp_path / "worker.log"
     run = services.trigger_report_run(user=users[Role.BUREAU], year=2022, kind="yearly", carrier=None,
                                       request_key="worker-1", language="zh-hans")  # fmt: skip
+    assert queued_messages() == 1, "the trigger sent one compile task once it committed"
     with worker_process(log, REPORT_RUN_LEASE_SECONDS=LEASE):
         wait_for(lambda: status(run.pk).status == RunStatus.SUCCEEDED, timeout=90, what="the run to succeed", log=log)
         finished = ReportRun.objects.get(pk=run.pk)

@@ -23,7 +23,18 @@ def purge_queue() -> None:
     """Drop messages left in the test broker by earlier tests (their runs are gone with their database rows)."""
     from config.celery import app
 
+    with app.connection_for_write() as broker:
+        # Declared up front, so a message sent before any worker has ever started on this Redis has its queue.
+        app.amqp.queues[app.conf.task_default_queue](broker.default_channel).declare()
     app.control.purge()
+
+
+def queued_messages() -> int:
+    """How many messages wait in the default queue of the test broker."""
+    from config.celery import app
+
+    with app.connection_for_write() as broker:
+        return broker.default_channel.client.llen(app.conf.task_default_queue)
 
 
 @contextmanager
