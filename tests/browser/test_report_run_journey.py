@@ -76,3 +76,8 @@ def test_bureau_triggers_watches_downloads_and_publishes_the_yearly_report(brows
         assert "2022" in text and users[Role.BUREAU].username in text
         assert row.locator("a[href$='/download/pdf/']").count() == 1
         shot(page, "114-report-runs-archive")
+
+        # The HTML file as a reader sees it: standalone, its charts drawn without any script.
+        page.set_content(bytes(ReportRun.objects.get(pk=run.pk).html_file).decode())
+        assert page.locator("svg.chart").count() >= 3 and page.locator("#section-contributors tbody tr").count() >= 4
+        shot(page, "115-report-runs-html-file")
