@@ -134,6 +134,14 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         for model in ("targetplan", "target")
     },
     "targets.targetrevision": {"view": TENANT_OVERSIGHT},
+    # Progress report runs (年度报告): the bureau and the operating company compile them on demand (Celery beat also
+    # does, yearly and monthly); park staff read their carriers' runs only (scope: the queryset); the bureau (and the
+    # system administrator) publishes a succeeded run. Enterprises and experts see none.
+    "targets.reportrun": {
+        "view": TENANT_OVERSIGHT,
+        "add": frozenset({Role.ADMIN, Role.OPERATOR, Role.BUREAU}),
+        "change": TARGET_KEEPERS,
+    },
     # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
     # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
     # reviews: enterprises.report_workflow).

@@ -1,4 +1,5 @@
-"""The yearly progress report: a frozen snapshot and its renderers.
+"""The yearly progress report: a frozen snapshot and its renderers; the report runs that compile it in Celery
+(services, tasks, pages: docs/reports.md).
 
 A ReportRun's snapshot is one JSON-serialisable dict, frozen when compiled. Every renderer reads ONLY the snapshot,
 never the database, so a run renders the same files forever. All human-readable text in it is already translated
