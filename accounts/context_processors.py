@@ -28,6 +28,8 @@ def navigation(request) -> dict:
             "targets": can(user, "view", "targets.targetplan"),
             "indicators": can(user, "view", "targets.indicators"),
             "dashboard": can(user, "view", "targets.dashboard"),
+            "torch_export": can(user, "view", "targets.torch_export"),
+            "report_runs": can(user, "view", "targets.reportrun"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),
         },

@@ -134,6 +134,14 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         for model in ("targetplan", "target")
     },
     "targets.targetrevision": {"view": TENANT_OVERSIGHT},
+    # Progress report runs (年度报告): the bureau and the operating company compile them on demand (Celery beat also
+    # does, yearly and monthly); park staff read their carriers' runs only (scope: the queryset); the bureau (and the
+    # system administrator) publishes a succeeded run. Enterprises and experts see none.
+    "targets.reportrun": {
+        "view": TENANT_OVERSIGHT,
+        "add": frozenset({Role.ADMIN, Role.OPERATOR, Role.BUREAU}),
+        "change": TARGET_KEEPERS,
+    },
     # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
     # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
     # reviews: enterprises.report_workflow).
@@ -169,6 +177,9 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "targets.indicators": {"view": TENANT_OVERSIGHT},
     # The bureau dashboard (targets.views.DashboardView) and its XLSX export: the same readers and the same scope.
     "targets.dashboard": {"view": TENANT_OVERSIGHT},
+    # The Torch statistics export (targets.reporting.torch): the operating company and the bureau every carrier,
+    # park staff their own carriers and tenants only.
+    "targets.torch_export": {"view": TENANT_OVERSIGHT},
     # Who has not filed their operating report: staff (park staff for their carriers' tenants) and the bureau.
     "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
 }

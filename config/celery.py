@@ -29,6 +29,20 @@ app.conf.beat_schedule = {
         "task": "enterprises.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Progress reports (docs/reports.md): last year's yearly report on 5 January, an interim one every month, and
+    # the sweep that requeues (or fails) runs whose worker died.
+    "targets.schedule_yearly_report": {
+        "task": "targets.schedule_yearly_report",
+        "schedule": crontab(month_of_year=1, day_of_month=5, hour=6, minute=0),
+    },
+    "targets.schedule_interim_report": {
+        "task": "targets.schedule_interim_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=30),
+    },
+    "targets.sweep_report_runs": {
+        "task": "targets.sweep_report_runs",
+        "schedule": crontab(minute="*/3"),
+    },
 }
 
 logger = logging.getLogger(__name__)

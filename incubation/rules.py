@@ -129,12 +129,13 @@ def _financing_over(enterprise, on, params):
 
 
 @criterion(
-    "revenue_over_years", gettext_lazy("Revenue over %(amount_wan)s × 10k yuan over %(years)s consecutive years")
+    "revenue_over_years",
+    gettext_lazy("Revenue over %(amount_wan)s × 10k yuan in total over %(years)s consecutive years"),
 )
 def _revenue_over(enterprise, on, params):
-    """Met when the verified annual reports show revenue over the threshold in each of N consecutive years (up to
-    `on`'s year); not met when the reports of the last N full years are in and some year is at or below it;
-    unknown while reports are missing."""
+    """国科发区〔2018〕300号 (c), "连续2年营业收入累计超过1000万元": met when the verified annual reports of some N
+    consecutive years (up to `on`'s year) add up to more than the threshold; not met when the reports of the last N
+    full years are in and no such run of years exists; unknown while reports are missing."""
     from enterprises.selectors import verified_annual_reports
 
     threshold, years = Decimal(str(params["amount_wan"])), int(params["years"])
@@ -144,18 +145,19 @@ def _revenue_over(enterprise, on, params):
         .order_by("year")
         .values_list("year", "revenue")
     )
-    run: list[int] = []
-    for year in sorted(revenue):
-        run = [*run, year] if run and run[-1] == year - 1 and revenue[year] > threshold else (
-            [year] if revenue[year] > threshold else [])  # fmt: skip
-        if len(run) >= years:
-            shown = "；".join(f"{y}: {revenue[y]}" for y in run[-years:])
-            return MET, _("Verified revenue (10k yuan) %(figures)s.") % {"figures": shown}
+
+    def shown(run: list[int]) -> dict[str, object]:
+        return {"figures": "；".join(f"{y}: {revenue[y]}" for y in run), "total": sum(revenue[y] for y in run)}
+
+    for last in sorted(revenue, reverse=True):
+        run = list(range(last - years + 1, last + 1))
+        if all(year in revenue for year in run) and sum(revenue[year] for year in run) > threshold:
+            return MET, _("Verified revenue (10k yuan) %(figures)s: %(total)s in total.") % shown(run)
     recent = list(range(on.year - years, on.year))
-    below = [year for year in recent if year in revenue and revenue[year] <= threshold]
-    if below:
-        shown = "；".join(f"{y}: {revenue[y]}" for y in below)
-        return UNMET, _("Verified revenue (10k yuan) at or below the threshold: %(figures)s.") % {"figures": shown}
+    if all(year in revenue for year in recent):
+        return UNMET, _("Verified revenue (10k yuan) %(figures)s: %(total)s in total, not over the threshold.") % (
+            shown(recent)
+        )
     missing = [year for year in recent if year not in revenue]
     return UNKNOWN, _("No verified annual report for %(years)s.") % {"years": "、".join(str(y) for y in missing)}
 

@@ -13,3 +13,23 @@ class TargetForm(models.TextChoices):
 class Comparison(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
     AT_MOST = "at_most", _("at most")
+
+
+class ReportKind(models.TextChoices):
+    """A yearly report covers a finished year (compiled in January); an interim one the year so far."""
+
+    YEARLY = "yearly", _("Yearly report")
+    INTERIM = "interim", _("Interim report")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ReportFormat(models.TextChoices):
+    HTML = "html", "HTML"
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"

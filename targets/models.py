@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
 from parks.choices import AccreditationLevel
-from targets.choices import Comparison, TargetForm
+from targets.choices import Comparison, ReportKind, RunStatus, TargetForm
 from targets.indicators import INDICATOR_CHOICES
 
 
@@ -125,3 +125,133 @@ class TargetRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportRunQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str):
+        """Park staff see the runs of their own carriers only (never the district-wide ones)."""
+        from accounts.roles import Role, roles_of
+
+        roles = roles_of(user)
+        if roles & {Role.ADMIN, Role.OPERATOR, Role.BUREAU}:
+            return self
+        return self.filter(carrier__staff=user)
+
+    def without_payload(self):
+        """The run without its snapshot and files: what a list needs."""
+        return self.defer("snapshot", "html_file", "pdf_file", "xlsx_file")
+
+
+class ReportRun(models.Model):
+    """One compilation of a progress report (年度报告) for a year, a kind and a scope, in its own version.
+
+    A Celery task compiles it (targets.tasks.compile_report_run) and freezes the figures and their contributors into
+    `snapshot`, from which the three files are rendered. Once it has succeeded the database refuses any change to its
+    snapshot and files (trigger `reportrun_immutable`, migration 0003); it may be published once. Re-compiling makes a
+    new version. See docs/reports.md."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices, default=ReportKind.YEARLY)
+    carrier = models.ForeignKey(
+        "parks.Carrier",
+        verbose_name=_("carrier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        help_text=_("Empty for the whole district."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_token = models.UUIDField(_("lease token"), null=True, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    request_key = models.CharField(_("request key"), max_length=100, unique=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triggered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when Celery beat triggered it."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    as_of = models.DateField(_("as of"))
+    snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
+    html_file = models.BinaryField(_("HTML file"), null=True, blank=True, editable=False)
+    pdf_file = models.BinaryField(_("PDF file"), null=True, blank=True, editable=False)
+    xlsx_file = models.BinaryField(_("XLSX file"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "carrier", "version"],
+                nulls_distinct=False,
+                name="reportrun_one_per_version",
+                violation_error_message=_("This report already has a run of this version."),
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="reportrun_progress_percent"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="reportrun_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded")
+                | (
+                    Q(snapshot__isnull=False)
+                    & Q(html_file__isnull=False)
+                    & Q(pdf_file__isnull=False)
+                    & Q(xlsx_file__isnull=False)
+                    & Q(finished_at__isnull=False)
+                    & Q(progress=100)
+                ),
+                name="reportrun_succeeded_has_files",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | (~Q(error="") & Q(finished_at__isnull=False)),
+                name="reportrun_failed_has_error",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="succeeded"),
+                name="reportrun_only_succeeded_published",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="running") | (Q(lease_token__isnull=False) & Q(lease_expires_at__isnull=False)),
+                name="reportrun_running_has_lease",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "kind"], name="reportrun_year_kind_idx"),
+            models.Index(fields=["status", "lease_expires_at"], name="reportrun_status_lease_idx"),
+            models.Index(fields=["-created_at"], name="reportrun_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()} v{self.version}"
+
+    @property
+    def scope_name(self) -> str:
+        return self.carrier.display_name if self.carrier_id else str(_("Whole district"))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -1,10 +1,72 @@
+"""Celery tasks of the targets app: compile a report run, the sweep that rescues runs whose worker died, and the
+scheduled yearly and interim reports (beat schedule: config/celery.py)."""
+
+from __future__ import annotations
+
+import datetime
+
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from targets import dashboard
+from targets.choices import ReportKind
 
 
-@shared_task(name="targets.tasks.warm_dashboard", ignore_result=True, soft_time_limit=300, time_limit=360)
+@shared_task(
+    name="targets.compile_report_run",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    max_retries=3,
+)
+def compile_report_run(self, run_id: int) -> str:
+    """Compile one run. Idempotent: a repeated delivery of a finished run, or of one another worker holds, does
+    nothing."""
+    from targets.reporting.services import execute_report_run
+
+    return execute_report_run(run_id=run_id)
+
+
+@shared_task(name="targets.sweep_report_runs")
+def sweep_report_runs() -> dict[str, int]:
+    from targets.reporting.services import sweep_stale_runs
+
+    return sweep_stale_runs()
+
+
+@shared_task(name="targets.schedule_yearly_report")
+def schedule_yearly_report() -> int:
+    """The previous year's district-wide yearly report (beat, every 5 January). Once per year, however often
+    beat fires."""
+    from targets.reporting.services import trigger_report_run
+
+    year = timezone.localdate().year - 1
+    run = trigger_report_run(
+        user=None, year=year, kind=ReportKind.YEARLY, carrier=None, request_key=f"beat:yearly:{year}",
+        language="zh-hans",
+    )  # fmt: skip
+    return run.pk
+
+
+@shared_task(name="targets.schedule_interim_report")
+def schedule_interim_report() -> int:
+    """The district-wide interim report of the year so far, as of yesterday (beat, the 1st of every month)."""
+    from targets.reporting.services import trigger_report_run
+
+    as_of = timezone.localdate() - datetime.timedelta(days=1)
+    run = trigger_report_run(
+        user=None, year=as_of.year, kind=ReportKind.INTERIM, carrier=None, request_key=f"beat:interim:{as_of}",
+        language="zh-hans", as_of=as_of,
+    )  # fmt: skip
+    return run.pk
+
+
+@shared_task(name="targets.warm_dashboard", ignore_result=True, soft_time_limit=300, time_limit=360)
 def warm_dashboard(year: int | None = None) -> str:
     """Compute and cache this year's district-wide dashboard unless it is cached (idempotent: a repeated delivery
     finds it cached and returns). Scheduled by targets.signals.inputs_changed after a change."""
+    from targets import dashboard
+
     return dashboard.warm(year=year)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from targets import views
+from targets.reporting import views as report_views
 
 app_name = "targets"
 
@@ -14,4 +15,15 @@ urlpatterns = [
     path("targets/<int:pk>/edit/", views.TargetEditView.as_view(), name="target_edit"),
     path("indicators/", views.IndicatorOverviewView.as_view(), name="indicators"),
     path("indicators/<slug:code>/<int:year>/", views.IndicatorDrillDownView.as_view(), name="indicator_detail"),
+    path("torch-export/", views.TorchExportView.as_view(), name="torch_export"),
+    path("reports/", report_views.ReportRunListView.as_view(), name="report_runs"),
+    path("reports/new/", report_views.ReportRunTriggerView.as_view(), name="report_run_trigger"),
+    path("reports/<int:pk>/", report_views.ReportRunDetailView.as_view(), name="report_run_detail"),
+    path("reports/<int:pk>/status/", report_views.ReportRunStatusView.as_view(), name="report_run_status"),
+    path("reports/<int:pk>/publish/", report_views.ReportRunPublishView.as_view(), name="report_run_publish"),
+    path(
+        "reports/<int:pk>/download/<slug:fmt>/",
+        report_views.ReportRunDownloadView.as_view(),
+        name="report_run_download",
+    ),
 ]

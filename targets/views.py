@@ -20,6 +20,7 @@ from targets.choices import TargetForm
 from targets.forms import PlanAddYearForm, TargetEditForm
 from targets.indicators import INDICATORS
 from targets.models import Target, TargetPlan, TargetRevision
+from targets.reporting import torch, torch_xlsx
 
 # --- Target plans --------------------------------------------------------------------------------------------------
 
@@ -408,3 +409,35 @@ class DashboardExportView(DashboardMixin, PortalView, View):
             name=f"{_('dashboard')}-{context['year']}-{scope}.xlsx",
             fallback=f"dashboard-{context['year']}-{scope}.xlsx",
         )
+
+
+# --- Torch statistics export ----------------------------------------------------------------------------------------
+
+
+class TorchExportView(PortalView, TemplateView):
+    """火炬统计: GET ?year=Y downloads the year's XLSX (targets.reporting.torch); without a year, the page to choose
+    one, saying what the file holds and which carriers it covers for this user."""
+
+    template_name = "targets/torch_export.html"
+
+    def get(self, request, *args, **kwargs):
+        if not can(request.user, "view", torch.PAGE):
+            raise PermissionDenied
+        try:
+            year = torch.parse_year(request.GET.get("year"))
+        except ValueError:
+            raise Http404 from None
+        if year is not None:
+            return torch_xlsx.download(torch.torch_export(user=request.user, year=year))
+        district, carriers = torch.export_scope(request.user)
+        this_year = timezone.localdate().year
+        context = self.get_context_data(
+            district=district,
+            carriers=carriers,
+            years=list(range(this_year, selectors.DEFAULT_START_YEAR - 1, -1)),
+            default_year=this_year - 1,  # the Torch survey covers the last full year
+            incubator_columns=torch.INCUBATOR_COLUMNS,
+            tenant_columns=torch.TENANT_COLUMNS,
+            **kwargs,
+        )
+        return self.render_to_response(context)

@@ -140,6 +140,8 @@ SITE_WIDE_PAGES = [
     # The bureau dashboard and its XLSX export: the same readers (park staff at their own carrier).
     ("targets:dashboard", AUDIT, lambda sites: []),
     ("targets:dashboard-export", AUDIT, lambda sites: []),
+    # The Torch statistics export: staff and the bureau (park staff their carriers: targets/tests/test_torch_export.py).
+    ("targets:torch_export", AUDIT, lambda sites: []),
 ]
 
 

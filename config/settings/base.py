@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "incubation.choices.ApplicationStatus",
         "ReportStatusEnum": "enterprises.choices.ReportStatus",
         "ReportPeriodEnum": "enterprises.choices.ReportPeriod",
+        "ReportKindEnum": "targets.choices.ReportKind",
+        "ReportRunStatusEnum": "targets.choices.RunStatus",
     },
 }
 
@@ -229,6 +231,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log format of LOGGING in workers too
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILENAME", BASE_DIR / "var" / "celerybeat"))
+# A report run's lease (targets.reporting.services): a worker extends it at every step; once it expires the sweep
+# requeues the run. Longer than the slowest step of a compile.
+REPORT_RUN_LEASE_SECONDS = env.int("REPORT_RUN_LEASE_SECONDS", default=300)
 
 # --- Logging: one JSON object a line, so a log shipper can read it ----------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -23,3 +23,6 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 # Serve static files from the finders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Test-only: seconds a report compile pauses after each step, to kill its worker mid-run (targets/tests).
+REPORT_COMPILE_SECTION_PAUSE = float(os.environ.get("REPORT_COMPILE_SECTION_PAUSE", "0"))

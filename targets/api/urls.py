@@ -2,10 +2,12 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from targets.api import views
+from targets.api.report_runs import ReportRunViewSet
 
 router = DefaultRouter()
 router.register("target-plans", views.TargetPlanViewSet, basename="targetplan")
 router.register("targets", views.TargetViewSet, basename="target")
+router.register("report-runs", ReportRunViewSet, basename="reportrun")
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard-data"),
@@ -13,5 +15,6 @@ urlpatterns = [
     path(
         "indicators/<slug:code>/contributors/", views.IndicatorContributorsView.as_view(), name="indicator-contributors"
     ),
+    path("torch-export/", views.TorchExportView.as_view(), name="torch-export"),
     *router.urls,
 ]

@@ -29,6 +29,7 @@ from targets.api.serializers import (
 from targets.choices import TargetForm
 from targets.indicators import INDICATORS
 from targets.models import Target, TargetPlan, TargetRevision
+from targets.reporting import torch, torch_xlsx
 
 _ACTIONS = {"list": "view", "retrieve": "view", "revisions": "view"}
 
@@ -207,3 +208,31 @@ class DashboardView(IndicatorScopeMixin, APIView):
         data = dashboard.dashboard_data(year=year, carrier=carrier)
         visible = list(carriers.values_list("pk", flat=True))
         return Response(DashboardSerializer(data, context={"carriers": visible}).data)
+
+
+class TorchExportPermission(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and can(request.user, "view", torch.PAGE))
+
+
+class TorchExportView(APIView):
+    """The Torch statistics export for a year as an XLSX workbook (money in 千元): the operating company and the
+    bureau every carrier, park staff their own carriers' incubators and tenants."""
+
+    permission_classes = [TorchExportPermission]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Calendar year")],
+        responses={(200, torch_xlsx.CONTENT_TYPE): OpenApiTypes.BINARY},
+        summary="Torch statistics (XLSX)",
+    )
+    def get(self, request):
+        from rest_framework.exceptions import ValidationError
+
+        try:
+            year = torch.parse_year(request.query_params.get("year"))
+        except ValueError:
+            year = None
+        if year is None:
+            raise ValidationError({"year": "Enter a year."})
+        return torch_xlsx.download(torch.torch_export(user=request.user, year=year))

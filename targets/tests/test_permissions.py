@@ -53,6 +53,8 @@ def _pages(plan, target, own_park, other_park):
         ("dashboard export own carrier", reverse("targets:dashboard-export") + f"?carrier={own_park.pk}", READ),
         ("dashboard export other carrier", reverse("targets:dashboard-export") + f"?carrier={other_park.pk}",
          OTHER_CARRIER),
+        ("torch export page", reverse("targets:torch_export"), READ),
+        ("torch export download", reverse("targets:torch_export") + "?year=2022", READ),
     ]  # fmt: skip
 
 
@@ -107,6 +109,7 @@ def test_api(visit, users, plan, target, own_park, other_park, role):
         (reverse("dashboard-data") + "?year=2022", _row(LOGIN, OK, OK, DENIED, OK, DENIED, DENIED)),
         (reverse("dashboard-data") + f"?year=2022&carrier={own_park.pk}", READ),
         (reverse("dashboard-data") + f"?year=2022&carrier={other_park.pk}", OTHER_CARRIER),
+        (reverse("torch-export") + "?year=2022", READ),
     ]
     for url, rule in reads:
         response = client.get(url)

@@ -1,0 +1,81 @@
+"""A real Celery worker in a subprocess, against the test database and the test Redis, for the report run tests
+(targets/tests/test_report_worker.py) and the browser journey. A subprocess can be SIGKILLed mid-run, as a crashed
+or OOM-killed worker would be."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def purge_queue() -> None:
+    """Drop messages left in the test broker by earlier tests (their runs are gone with their database rows)."""
+    from config.celery import app
+
+    with app.connection_for_write() as broker:
+        # Declared up front, so a message sent before any worker has ever started on this Redis has its queue.
+        app.amqp.queues[app.conf.task_default_queue](broker.default_channel).declare()
+    app.control.purge()
+
+
+def queued_messages() -> int:
+    """How many messages wait in the default queue of the test broker."""
+    from config.celery import app
+
+    with app.connection_for_write() as broker:
+        return broker.default_channel.client.llen(app.conf.task_default_queue)
+
+
+@contextmanager
+def worker_process(log: Path, **env: str) -> Iterator[subprocess.Popen]:
+    """Start `celery worker` (solo pool) on the test database; stop it (SIGTERM) when the block ends, unless the
+    test killed it already. `env` adds settings such as REPORT_COMPILE_SECTION_PAUSE."""
+    db = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
+        f"@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        **env,
+    }
+    handle = log.open("ab")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-mingle", "--without-gossip", "--without-heartbeat",
+         "-n", f"reportruns-{os.getpid()}-{time.time_ns()}@test"],
+        cwd=ROOT, env=environment, stdout=handle, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        handle.close()
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str, log: Path | None = None) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else ""
+    raise AssertionError(f"timed out waiting for {what}\n{tail}")
