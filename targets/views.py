@@ -403,10 +403,11 @@ class DashboardExportView(DashboardMixin, PortalView, View):
         context = self.dashboard()
         content = dashboard_export.workbook(context, funnel_labels=FUNNEL_LABELS)
         scope = context["carrier"].code if context["carrier"] else "district"
+        title = _("dashboard")
         return download(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            name=f"{_('dashboard')}-{context['year']}-{scope}.xlsx",
+            name=f"{title}-{context['year']}-{scope}.xlsx",
             fallback=f"dashboard-{context['year']}-{scope}.xlsx",
         )
 
