@@ -56,6 +56,28 @@ def cache_key(*, year: int, carrier_id: int | None, today: datetime.date, versio
     return f"targets:dashboard:v{version}:{year}:{scope}:{today.isoformat()}:{translation.get_language()}"
 
 
+def figures_key(*, year: int, version: int) -> str:
+    return f"targets:dashboard:v{version}:figures:{year}"
+
+
+def year_figures(year: int, *, version: int | None = None) -> selectors.ComputedFigures:
+    """The figures of a year, district-wide and at every carrier, with the yearly figures of every year since the
+    first for the trends: the one heavy computation behind every scope and language of the year's dashboard. Kept
+    in the cache under the data version, so a page for another carrier or in another language, or the warm-up
+    after a change, does not compute them again."""
+    years = list(range(FIRST_YEAR, year + 1)) or [year]
+    try:
+        key = figures_key(year=year, version=data_version() if version is None else version)
+        computed = cache.get(key)
+    except Exception:  # Redis is down: compute rather than fail
+        logger.exception("dashboard cache unavailable")
+        return selectors.compute_figures(years=[year], trend_years=years)
+    if computed is None:
+        computed = selectors.compute_figures(years=[year], trend_years=years)
+        cache.set(key, computed, CACHE_TIMEOUT)
+    return computed
+
+
 def _figure(figure: selectors.Figure) -> dict:
     return {
         "yearly": figure.yearly,
@@ -65,14 +87,16 @@ def _figure(figure: selectors.Figure) -> dict:
     }
 
 
-def compute(*, year: int, carrier: Carrier | None, today: datetime.date | None = None) -> dict:
+def compute(
+    *, year: int, carrier: Carrier | None, today: datetime.date | None = None, version: int | None = None
+) -> dict:
     """Everything the dashboard shows for a year and scope, from one figure computation (the year's figures and the
-    trend years' yearly figures; 3 more queries for the funnel, 3 for the targets and pipeline, 1 for the carriers).
-    Numbers and codes only."""
+    trend years' yearly figures, cached by `year_figures`; 3 more queries for the funnel, 3 for the targets and
+    pipeline, 1 for the carriers). Numbers and codes only."""
     today = today or timezone.localdate()
     years = list(range(FIRST_YEAR, year + 1)) or [year]
     carrier_id = carrier.pk if carrier is not None else None
-    computed = selectors.compute_figures(years=[year], trend_years=years)
+    computed = year_figures(year, version=version)
     figures = computed.scope(year, carrier_id)
     attainments = []
     for item in selectors.target_attainment(year=year, carrier=carrier, today=today, computed=computed):
@@ -115,35 +139,41 @@ def dashboard_data(*, year: int, carrier: Carrier | None, today: datetime.date |
     were computed, else computed now and cached. `computed_at` says when."""
     today = today or timezone.localdate()
     try:
-        key = cache_key(year=year, carrier_id=carrier.pk if carrier is not None else None, today=today)
+        version = data_version()
+        key = cache_key(year=year, carrier_id=carrier.pk if carrier is not None else None, today=today, version=version)
         data = cache.get(key)
     except Exception:  # Redis is down: compute every time rather than fail
         logger.exception("dashboard cache unavailable")
         return compute(year=year, carrier=carrier, today=today)
     if data is None:
-        data = compute(year=year, carrier=carrier, today=today)
+        data = compute(year=year, carrier=carrier, today=today, version=version)
         cache.set(key, data, CACHE_TIMEOUT)
     return data
 
 
 def warm(*, year: int | None = None) -> str:
     """Compute and cache the district-wide dashboard of the year (default: this year), in the portal's default
-    language and in English, unless it is cached already. Returns the key of the default language's entry."""
+    language and in English, unless it is cached already, then the figures of every earlier year (so any year and
+    any carrier is quick to open too). Returns the key of the default language's entry."""
     from django.conf import settings
 
     today = timezone.localdate()
     year = year or today.year
     key = ""
+    version = data_version()
     for language in dict.fromkeys([settings.LANGUAGE_CODE, "en"]):
         with translation.override(language):
-            version = data_version()
             language_key = cache_key(year=year, carrier_id=None, today=today, version=version)
             if cache.get(language_key) is None:
-                data = compute(year=year, carrier=None, today=today)
+                data = compute(year=year, carrier=None, today=today, version=version)
                 # Cached under the version read before computing: if an input changed meanwhile, the entry is
                 # already stale and the change has scheduled another warm-up.
                 cache.set(language_key, data, CACHE_TIMEOUT)
             key = key or language_key
+    for earlier in range(year - 1, FIRST_YEAR - 1, -1):
+        if version != data_version():
+            break  # an input changed meanwhile: the warm-up it scheduled takes over
+        year_figures(earlier, version=version)
     return key
 
 

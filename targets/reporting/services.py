@@ -41,7 +41,7 @@ class LeaseLost(Exception):
 
 
 def lease_seconds() -> int:
-    return int(getattr(settings, "REPORT_RUN_LEASE_SECONDS", 120))
+    return int(settings.REPORT_RUN_LEASE_SECONDS)
 
 
 def _language(language: str | None) -> str:
