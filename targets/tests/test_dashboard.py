@@ -241,7 +241,9 @@ def test_warm_up_caches_this_years_district_dashboard(client_for, users, history
     assert tasks.warm_dashboard() == key  # a repeated delivery finds it cached
 
 
-def test_every_scope_and_language_of_a_year_shares_one_figure_computation(client_for, users, history, monkeypatch):
+@pytest.fixture
+def computations(monkeypatch) -> list:
+    """The `years` of every heavy figure computation (selectors.compute_figures) made during the test."""
     calls = []
     real = selectors.compute_figures
 
@@ -250,36 +252,32 @@ def test_every_scope_and_language_of_a_year_shares_one_figure_computation(client
         return real(**kwargs)
 
     monkeypatch.setattr(selectors, "compute_figures", counting)
+    return calls
+
+
+def test_every_scope_and_language_of_a_year_shares_one_figure_computation(client_for, users, history, computations):
     client = client_for(users[Role.BUREAU])
     district = _get(client, URL + "?year=2022")
     carrier = _get(client, URL + f"?year=2022&carrier={history['A'].pk}")
     with translation.override("zh-hans"):
         chinese = client.get(URL + "?year=2022")
     assert district.status_code == carrier.status_code == chinese.status_code == 200
-    assert calls == [[2022]]  # the heavy statement ran once for the three pages
+    assert computations == [[2022]]  # the heavy statement ran once for the three pages
     alone = selectors.indicator_figures(year=2022, carrier=history["A"])
     figures = {row["indicator"].code: row for row in carrier.context["tables"]["figures"]}
     assert figures["tenants_year_end"]["yearly"] == alone["tenants_year_end"].yearly
 
 
-def test_warm_up_also_computes_the_earlier_years(history, monkeypatch):
-    calls = []
-    real = selectors.compute_figures
-
-    def counting(**kwargs):
-        calls.append(kwargs["years"])
-        return real(**kwargs)
-
-    monkeypatch.setattr(selectors, "compute_figures", counting)
+def test_warm_up_also_computes_the_earlier_years(history, computations):
     tasks.warm_dashboard()
     this_year = timezone.localdate().year
-    assert calls == [[year] for year in range(this_year, dashboard.FIRST_YEAR - 1, -1)]
+    assert computations == [[year] for year in range(this_year, dashboard.FIRST_YEAR - 1, -1)]
     version = dashboard.data_version()
     for year in range(dashboard.FIRST_YEAR, this_year + 1):
         assert cache.get(dashboard.figures_key(year=year, version=version)) is not None
-    calls.clear()
+    computations.clear()
     dashboard.dashboard_data(year=2022, carrier=history["B"])
-    assert calls == []  # another year and scope after the warm-up: no heavy statement
+    assert computations == []  # another year and scope after the warm-up: no heavy statement
 
 
 def test_trend_is_each_years_own_yearly_figure(history):
