@@ -104,6 +104,7 @@ def test_an_enterprise_files_its_report_staff_verify_it_and_it_is_locked(browser
         shot(page, "93-report-submitted")
 
     with session(browser, live_server, users[Role.PARK_STAFF].username) as page:
+        page.click("#nav-more")
         page.click("#nav-not-filed")
         page.wait_for_url(re.compile(r".*/enterprises/reports/not-filed/.*"))
         assert page.get_by_text("淄博未报数据科技有限公司").is_visible()
