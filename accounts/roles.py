@@ -83,7 +83,14 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
             "change": ENTERPRISE_WRITERS,
             "delete": ENTERPRISE_WRITERS,
         }
-        for model in ("teammember", "techsmeregistration", "htecertificate", "honour", "financingevent")
+        for model in (
+            "teammember",
+            "techsmeregistration",
+            "htecertificate",
+            "hteapplication",
+            "honour",
+            "financingevent",
+        )
     },
     "enterprises.enterprisemembership": {
         "view": ENTERPRISE_READERS,

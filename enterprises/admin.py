@@ -6,6 +6,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     OperatingReport,
     ReportDeadline,
@@ -31,6 +32,11 @@ class HTEInline(admin.TabularInline):
     readonly_fields = ["expires_on"]
 
 
+class HTEApplicationInline(admin.TabularInline):
+    model = HTEApplication
+    extra = 0
+
+
 class HonourInline(admin.TabularInline):
     model = Honour
     extra = 0
@@ -53,7 +59,15 @@ class EnterpriseAdmin(AuditedModelAdmin):
     list_filter = ["kind", "founder_type", "high_tech_field", "is_demo"]
     search_fields = ["name", "uscc"]
     list_select_related = ["industry_field"]
-    inlines = [MembershipInline, TeamMemberInline, TechSMEInline, HTEInline, HonourInline, FinancingInline]
+    inlines = [
+        MembershipInline,
+        TeamMemberInline,
+        TechSMEInline,
+        HTEInline,
+        HTEApplicationInline,
+        HonourInline,
+        FinancingInline,
+    ]
 
 
 @admin.register(OperatingReport)

@@ -29,6 +29,14 @@ class HighTechField(models.TextChoices):
     ADVANCED_MANUFACTURING = "advanced_manufacturing", _("Advanced manufacturing and automation")
 
 
+class HTEOutcome(models.TextChoices):
+    """Where a 高新技术企业认定申报 stands: awaiting the assessment, certified, or not passed."""
+
+    PENDING = "pending", _("Pending assessment")
+    CERTIFIED = "certified", _("Certified")
+    REJECTED = "rejected", _("Rejected")
+
+
 class HonourKind(models.TextChoices):
     SPECIALISED_SME = "specialised_sme", _("Specialised and sophisticated SME (专精特新)")
     LITTLE_GIANT = "little_giant", _("Specialised “little giant” (专精特新“小巨人”)")

@@ -27,6 +27,7 @@ from enterprises.choices import (
     HighTechField,
     HonourKind,
     HonourLevel,
+    HTEOutcome,
     ReminderKind,
     ReportPeriod,
     ReportStatus,
@@ -259,6 +260,60 @@ class HTECertificate(models.Model):
 
     def __str__(self) -> str:
         return self.certificate_no
+
+
+class HTEApplication(models.Model):
+    """高新技术企业认定申报: an enterprise applies in an assessment year; until the outcome is known it is pending
+    (and counts toward the pipeline of the HTE target, targets.selectors.hte_pipeline)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="hte_applications"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("assessment year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
+    submitted_on = models.DateField(_("submission date"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=HTEOutcome.choices, default=HTEOutcome.PENDING)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("high-tech enterprise application")
+        verbose_name_plural = _("high-tech enterprise applications")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="hteapp_one_per_year",
+                violation_error_message=_(
+                    "This enterprise already has a high-tech enterprise application for this year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2017, year__lte=2100),
+                name="hteapp_year_range",
+                violation_error_message=_("The assessment year must be between 2017 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=HTEOutcome.PENDING, decided_on__isnull=True)
+                | (~Q(outcome=HTEOutcome.PENDING) & Q(decided_on__isnull=False)),
+                name="hteapp_decided_when_not_pending",
+                violation_error_message=_(
+                    "A pending application has no decision date; a certified or rejected one needs one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("submitted_on")),
+                name="hteapp_decided_after_submitted",
+                violation_error_message=_("The decision date cannot be before the submission date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "outcome"], name="hteapp_year_outcome_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_outcome_display()}"
 
 
 class Honour(models.Model):

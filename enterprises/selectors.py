@@ -36,6 +36,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     OperatingReport,
     ReportDeadline,
@@ -114,6 +115,7 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
             Prefetch(
                 "hte_certificates", queryset=HTECertificate.objects.order_by("-issued_on").prefetch_related(EVIDENCE)
             ),
+            Prefetch("hte_applications", queryset=HTEApplication.objects.order_by("-year", "id")),
             Prefetch("honours", queryset=Honour.objects.order_by("-year", "id").prefetch_related(EVIDENCE)),
             Prefetch("financing_events", queryset=FinancingEvent.objects.order_by("-occurred_on", "id")),
             Prefetch("memberships__user"),

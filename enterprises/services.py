@@ -31,6 +31,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     OperatingReport,
     ReportDeadline,
@@ -50,6 +51,7 @@ RECORD_FIELDS: dict[type[Model], tuple[str, ...]] = {
     TeamMember: ("name", "position", "education", "is_founder", "note"),
     TechSMERegistration: ("year", "registration_no", "registered_on"),
     HTECertificate: ("certificate_no", "issued_on", "valid_years"),
+    HTEApplication: ("year", "submitted_on", "outcome", "decided_on", "note"),
     Honour: ("kind", "level", "year", "certificate_no", "note"),
     FinancingEvent: ("occurred_on", "round", "amount", "investor", "note"),
 }

@@ -32,6 +32,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     OperatingReport,
     ReportDeadline,
@@ -49,6 +50,7 @@ RECORD_KINDS = {
     "team": (TeamMember, _("Add team member")),
     "tech-sme": (TechSMERegistration, _("Record tech-based SME registration")),
     "hte": (HTECertificate, _("Record high-tech enterprise certificate")),
+    "hte-application": (HTEApplication, _("Record high-tech enterprise application")),
     "honours": (Honour, _("Record honour")),
     "financing": (FinancingEvent, _("Record financing")),
 }

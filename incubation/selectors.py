@@ -327,7 +327,7 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
     """Everything that happened to one enterprise, newest first, on one timeline: applications and their status
     changes, residencies and moves, space lets, qualifications, financing and documents. One query per kind of
     record, whatever their number; each source is filtered by what `user` may see."""
-    from enterprises.models import FinancingEvent, Honour
+    from enterprises.models import FinancingEvent, Honour, HTEApplication
 
     entries: list[dict] = []
 
@@ -396,6 +396,19 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
             "qualification",
             _("High-tech enterprise certificate %(number)s") % {"number": certificate.certificate_no},
         )
+    for hte_application in HTEApplication.objects.for_user(user).filter(enterprise=enterprise):
+        params = {"year": hte_application.year, "outcome": hte_application.get_outcome_display()}
+        add(
+            hte_application.submitted_on,
+            "qualification",
+            _("Applied for high-tech enterprise recognition (assessment year %(year)s)") % params,
+        )
+        if hte_application.decided_on is not None:
+            add(
+                hte_application.decided_on,
+                "qualification",
+                _("High-tech enterprise application (assessment year %(year)s): %(outcome)s") % params,
+            )
     for honour in Honour.objects.for_user(user).filter(enterprise=enterprise):
         add(datetime.date(honour.year, 1, 1), "qualification", f"{honour.get_kind_display()} ({honour.year})")
     for financing in FinancingEvent.objects.for_user(user).filter(enterprise=enterprise):

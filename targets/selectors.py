@@ -26,7 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enterprises.models import Enterprise, FinancingEvent, HTECertificate, OperatingReport, TechSMERegistration
+from enterprises.choices import HTEOutcome
+from enterprises.models import (
+    Enterprise,
+    FinancingEvent,
+    HTEApplication,
+    HTECertificate,
+    OperatingReport,
+    TechSMERegistration,
+)
 from incubation.choices import RuleSetKind
 from incubation.models import Allocation, Residency, RuleSet, Transition
 from parks.choices import ACCREDITATION_RANK, AccreditationLevel
@@ -716,14 +724,16 @@ class Attainment:
         return str(STATUS_LABELS[self.status])
 
 
+def _in_residency_on(day: datetime.date, carrier_id: int | None) -> QuerySet[Residency]:
+    """The residencies open on `day` (at the carrier when given), for a pipeline's subquery."""
+    residencies = Residency.objects.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    return residencies if carrier_id is None else residencies.filter(carrier_id=carrier_id)
+
+
 def tech_sme_pipeline(*, year: int, carrier_id: int | None, today: datetime.date) -> Decimal:
     """Renewals pending: enterprises in residency today (at the carrier) that held a tech-SME registration for the
     year before `year` but have none for `year` yet. One query."""
-    residencies = Residency.objects.filter(started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
-    if carrier_id is not None:
-        residencies = residencies.filter(carrier_id=carrier_id)
+    residencies = _in_residency_on(today, carrier_id)
     pending = (
         TechSMERegistration.objects.filter(year=year - 1, enterprise_id__in=residencies.values("enterprise_id"))
         .exclude(enterprise_id__in=TechSMERegistration.objects.filter(year=year).values("enterprise_id"))
@@ -732,6 +742,27 @@ def tech_sme_pipeline(*, year: int, carrier_id: int | None, today: datetime.date
         .count()
     )
     return Decimal(pending)
+
+
+def hte_pipeline(*, year: int, carrier_id: int | None, today: datetime.date) -> Decimal:
+    """High-tech enterprise applications pending: enterprises in residency today (at the carrier) with a pending
+    application for the assessment year `year` that hold no HTE certificate issued by today (a first certificate
+    is what counts as cultivated, so a renewal is no gain). One query."""
+    residencies = _in_residency_on(today, carrier_id)
+    pending = (
+        HTEApplication.objects.filter(
+            year=year, outcome=HTEOutcome.PENDING, enterprise_id__in=residencies.values("enterprise_id")
+        )
+        .exclude(enterprise_id__in=HTECertificate.objects.filter(issued_on__lte=today).values("enterprise_id"))
+        .values("enterprise_id")
+        .distinct()
+        .count()
+    )
+    return Decimal(pending)
+
+
+# The indicator whose target status counts a known pipeline, and how it is computed (docs/indicators.md, "Status").
+PIPELINES = {"tech_smes": tech_sme_pipeline, "htes": hte_pipeline}
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -875,17 +906,17 @@ def target_attainment(
     figures = computed.scope(year, carrier_id)
     if returned_figures is not None:
         returned_figures.update(figures)
-    pipeline = (
-        tech_sme_pipeline(year=year, carrier_id=carrier_id, today=today)
-        if year >= today.year and any(t.indicator == "tech_smes" for t in targets)
-        else Decimal(0)
-    )
+    pipelines = {
+        indicator: compute(year=year, carrier_id=carrier_id, today=today)
+        for indicator, compute in PIPELINES.items()
+        if year >= today.year and any(t.indicator == indicator for t in targets)
+    }
     result = []
     for target in targets:
         figure = figures[target.indicator]
         if target.indicator in LEVELS and target.carrier_id is not None and carrier is None:
             figure = computed.scope(year, target.carrier_id)[target.indicator]
-        own_pipeline = pipeline if target.indicator == "tech_smes" else Decimal(0)
+        own_pipeline = pipelines.get(target.indicator, Decimal(0))
         actual, attainment, status, reason = _judge(
             target, figure, today=today, pipeline=own_pipeline, reports=report_counts.get((year, carrier_id), 0)
         )

@@ -25,6 +25,7 @@ INPUT_MODELS = (
     "enterprises.Enterprise",
     "enterprises.TechSMERegistration",
     "enterprises.HTECertificate",
+    "enterprises.HTEApplication",
     "enterprises.FinancingEvent",
     "enterprises.OperatingReport",
     "parks.Carrier",

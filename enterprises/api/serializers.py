@@ -8,6 +8,7 @@ from enterprises.models import (
     Enterprise,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -47,7 +48,7 @@ def record_serializer(model):
 
 RECORD_SERIALIZERS = {
     model: record_serializer(model)
-    for model in (TeamMember, TechSMERegistration, HTECertificate, Honour, FinancingEvent)
+    for model in (TeamMember, TechSMERegistration, HTECertificate, HTEApplication, Honour, FinancingEvent)
 }
 
 

@@ -24,6 +24,7 @@ from enterprises.models import (
     Enterprise,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -96,6 +97,7 @@ def _record_viewset(model, ordering):
 TeamMemberViewSet = _record_viewset(TeamMember, ["id"])
 TechSMERegistrationViewSet = _record_viewset(TechSMERegistration, ["-year", "id"])
 HTECertificateViewSet = _record_viewset(HTECertificate, ["-issued_on", "id"])
+HTEApplicationViewSet = _record_viewset(HTEApplication, ["-year", "id"])
 HonourViewSet = _record_viewset(Honour, ["-year", "id"])
 FinancingEventViewSet = _record_viewset(FinancingEvent, ["-occurred_on", "id"])
 

@@ -2,7 +2,15 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from enterprises.models import FinancingEvent, Honour, HTECertificate, TeamMember, TechSMERegistration
+from enterprises.choices import HTEOutcome
+from enterprises.models import (
+    FinancingEvent,
+    Honour,
+    HTEApplication,
+    HTECertificate,
+    TeamMember,
+    TechSMERegistration,
+)
 from parks.templatetags.humanize_area import amount
 
 register = template.Library()
@@ -27,6 +35,20 @@ def record_summary(record) -> str:
             f"{record.issued_on:%Y-%m-%d}",
             _("expires"),
             f"{record.expires_on:%Y-%m-%d}" if record.expires_on else "—",
+        )
+    if isinstance(record, HTEApplication):
+        badge = {HTEOutcome.PENDING: "text-bg-warning", HTEOutcome.CERTIFIED: "text-bg-success"}.get(
+            record.outcome, "text-bg-secondary"
+        )
+        decided = f" · {_('decided')} {record.decided_on:%Y-%m-%d}" if record.decided_on else ""
+        return format_html(
+            "<strong>{}</strong> · {} {}{} <span class='badge {}'>{}</span>",
+            record.year,
+            _("submitted"),
+            f"{record.submitted_on:%Y-%m-%d}",
+            decided,
+            badge,
+            record.get_outcome_display(),
         )
     if isinstance(record, Honour):
         return format_html(

@@ -15,12 +15,14 @@ from enterprises.choices import (
     FounderType,
     HonourKind,
     HonourLevel,
+    HTEOutcome,
 )
 from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -105,6 +107,19 @@ class HTECertificateFactory(DjangoModelFactory):
     certificate_no = factory.Sequence(lambda n: f"GR2023370{n:05d}")
     issued_on = datetime.date(2023, 12, 7)
     valid_years = 3
+
+
+class HTEApplicationFactory(DjangoModelFactory):
+    """A pending application (no decision date); pass outcome and decided_on together for a decided one."""
+
+    class Meta:
+        model = HTEApplication
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2024
+    submitted_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 6, 15))
+    outcome = HTEOutcome.PENDING
+    decided_on = None
 
 
 class HonourFactory(DjangoModelFactory):

@@ -32,6 +32,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -41,6 +42,7 @@ from enterprises.tests.factories import (
     EnterpriseMembershipFactory,
     FinancingEventFactory,
     HonourFactory,
+    HTEApplicationFactory,
     HTECertificateFactory,
     TeamMemberFactory,
     TechSMERegistrationFactory,
@@ -93,6 +95,7 @@ KINDS = {
     "team": (TeamMember, TeamMemberFactory, "team-member"),
     "tech-sme": (TechSMERegistration, TechSMERegistrationFactory, "tech-sme-registration"),
     "hte": (HTECertificate, HTECertificateFactory, "hte-certificate"),
+    "hte-application": (HTEApplication, HTEApplicationFactory, "hte-application"),
     "honours": (Honour, HonourFactory, "honour"),
     "financing": (FinancingEvent, FinancingEventFactory, "financing-event"),
 }
@@ -289,6 +292,11 @@ RECORD_FORMS: dict[str, tuple[dict, dict, str]] = {
         {"certificate_no": "GR202237000888", "issued_on": "2022-12-12", "valid_years": "3"},
         "certificate_no",
     ),
+    "hte-application": (
+        {"year": "2025", "submitted_on": "2025-06-10", "outcome": "pending", "decided_on": "", "note": ""},
+        {"year": "2024", "submitted_on": "2024-06-15", "outcome": "certified", "decided_on": "2024-12-01", "note": ""},
+        "outcome",
+    ),
     "honours": (
         {"kind": "gazelle", "level": "municipal", "year": "2025", "certificate_no": "", "note": ""},
         {"kind": "specialised_sme", "level": "national", "year": "2024", "certificate_no": "", "note": ""},
@@ -460,6 +468,12 @@ RECORD_JSON: dict[str, tuple[dict, dict, str, dict]] = {
         {"certificate_no": "GR202237000555", "issued_on": "2022-12-12", "valid_years": 3},
         "certificate_no",
         {"issued_on": "2023-11-29"},
+    ),
+    "hte-application": (
+        {"year": 2025, "submitted_on": "2025-06-20"},
+        {"year": 2024, "submitted_on": "2024-06-15", "outcome": "rejected", "decided_on": "2024-11-30", "note": ""},
+        "outcome",
+        {"note": "补充材料后待评审"},
     ),
     "honours": (
         {"kind": "little_giant", "level": "national", "year": 2025},

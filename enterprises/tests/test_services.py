@@ -20,6 +20,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -29,6 +30,7 @@ from enterprises.tests.factories import (
     EnterpriseMembershipFactory,
     FinancingEventFactory,
     HonourFactory,
+    HTEApplicationFactory,
     HTECertificateFactory,
     TeamMemberFactory,
     TechSMERegistrationFactory,
@@ -190,6 +192,11 @@ RECORDS = {
         {"certificate_no": "GR202437000321", "issued_on": datetime.date(2024, 12, 2), "valid_years": 3},
         {"certificate_no": "GR202437000322"},
         HTECertificateFactory,
+    ),
+    HTEApplication: (
+        {"year": 2025, "submitted_on": datetime.date(2025, 6, 10), "outcome": "pending", "note": "第一批"},
+        {"note": "已补充材料"},
+        HTEApplicationFactory,
     ),
     Honour: (
         {"kind": "gazelle", "level": "municipal", "year": 2024, "certificate_no": "DL-2024-7"},
