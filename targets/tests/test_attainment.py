@@ -49,7 +49,8 @@ def test_current_year_is_judged_on_the_elapsed_fraction_with_the_renewal_pipelin
     Target.objects.filter(plan=plan, year=2022, indicator="tech_smes").update(value=11)
     result = _by_indicator(selectors.target_attainment(year=2022, plan=plan, today=D(2022, 7, 1)))
     assert result[("tech_smes", "yearly")].status == "at_risk"
-    # High-tech enterprises have no pipeline: 2 of 3 at the last day of the year is at risk.
+    # No high-tech enterprise application pending (targets/tests/test_hte_pipeline.py): 2 of 3 on the last day of
+    # the year is at risk.
     result = _by_indicator(selectors.target_attainment(year=2022, plan=plan, today=D(2022, 12, 31)))
     assert (result[("htes", "yearly")].pipeline, result[("htes", "yearly")].status) == (0, "at_risk")
 

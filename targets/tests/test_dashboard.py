@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from accounts.roles import Role
 from enterprises import services as enterprise_services
-from enterprises.models import OperatingReport
+from enterprises.models import HTEApplication, OperatingReport
 from incubation.models import Residency
 from targets import dashboard, selectors, signals, tasks
 from targets.models import Target, TargetPlan
@@ -217,6 +217,36 @@ def test_a_target_change_refreshes_the_status(client_for, users, history, django
         target.save()
     rows = {row["indicator"]: row for row in _get(client, URL + "?year=2022").context["tables"]["targets"]}
     assert rows["tech_smes"]["status"] == "met"
+
+
+def test_an_hte_application_refreshes_the_status(client_for, users, history, django_capture_on_commit_callbacks):
+    """A pending application this year is pipeline of the HTE target: recording it (or deleting it) must not leave
+    the cached status behind."""
+    year = timezone.localdate().year
+    plan = TargetPlan.objects.get(start_year=2021)
+    Target.objects.create(plan=plan, year=year, indicator="htes", value=1)
+    client = client_for(users[Role.BUREAU])
+
+    def htes_row() -> dict:
+        rows = _get(client, URL + f"?year={year}").context["tables"]["targets"]
+        return next(row for row in rows if row["indicator"] == "htes")
+
+    assert htes_row()["pipeline"] == 0
+    version = dashboard.data_version()
+    with django_capture_on_commit_callbacks(execute=False):
+        application = enterprise_services.record_create(
+            model=HTEApplication,
+            enterprise=history["E1"],  # in residency, no certificate
+            by=users[Role.OPERATOR],
+            data={"year": year, "submitted_on": datetime.date(year, 1, 1)},
+        )
+    assert dashboard.data_version() > version
+    assert htes_row()["pipeline"] == 1
+    version = dashboard.data_version()
+    with django_capture_on_commit_callbacks(execute=False):
+        enterprise_services.record_delete(record=application, by=users[Role.OPERATOR])
+    assert dashboard.data_version() > version
+    assert htes_row()["pipeline"] == 0
 
 
 def test_a_change_schedules_one_warm_up_after_commit(history, monkeypatch, django_capture_on_commit_callbacks):
