@@ -1,6 +1,6 @@
 """Query counts of the enterprise pages and API lists: bounded, and the same bound at two data sizes (3 and 60
-enterprises, each with a team, tech-based SME registrations, HTE certificates, honours, financing events and edits),
-so no page runs a query per enterprise or per record.
+enterprises, each with a team, tech-based SME registrations, HTE certificates and applications, honours, financing
+events and edits), so no page runs a query per enterprise or per record.
 
 Every signed-in request costs 6 queries around the view's own (the "request overhead"): the session, the user, the
 user's groups (roles_of), and saving the session (SAVEPOINT, UPDATE, RELEASE; SESSION_SAVE_EVERY_REQUEST).
@@ -25,6 +25,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -41,8 +42,8 @@ LARGE = {"enterprises": 60, "edits": 15}  # more than one page (50) of the list
 
 def build_enterprises(size: dict, by) -> Enterprise:
     """`size["enterprises"]` companies, each with 3 team members, 2 tech-SME years, 2 HTE certificates (one lapsed),
-    an honour, 2 financing events and a user; the first one also carries `size["edits"]` audited edits.
-    Returns the first (the one the enterprise user acts for)."""
+    2 HTE applications (one rejected, one pending), an honour, 2 financing events and a user; the first one also
+    carries `size["edits"]` audited edits. Returns the first (the one the enterprise user acts for)."""
     fields = list(FocusField.objects.exclude(parent=None).order_by("pk")[:4])
     today = timezone.localdate()
     lapsed, current = today.replace(year=today.year - 6, day=1), today.replace(year=today.year - 1, day=1)
@@ -69,6 +70,17 @@ def build_enterprises(size: dict, by) -> Enterprise:
         HTECertificate(enterprise=e, certificate_no=f"GR{issued.year}{e.pk:08d}", issued_on=issued)
         for e in enterprises
         for issued in (lapsed, current)
+    )
+    HTEApplication.objects.bulk_create(
+        HTEApplication(
+            enterprise=e,
+            year=year,
+            submitted_on=datetime.date(year, 6, 1),
+            outcome=outcome,
+            decided_on=datetime.date(year, 11, 1) if outcome == "rejected" else None,
+        )
+        for e in enterprises
+        for year, outcome in ((2024, "rejected"), (2025, "pending"))
     )
     Honour.objects.bulk_create(Honour(enterprise=e, kind="gazelle", level="municipal", year=2024) for e in enterprises)
     FinancingEvent.objects.bulk_create(
@@ -131,12 +143,12 @@ PAGES = [
         lambda e: {"q": "规模", "industry": industry_of(e), "hte": "true", "tech_sme_year": 2024},
         11,
     ),
-    # overhead 6 + the 403/404 check, the enterprise (annotated), 5 record prefetches, memberships and their users,
+    # overhead 6 + the 403/404 check, the enterprise (annotated), 6 record prefetches, memberships and their users,
     # the can-edit check, the enterprise's residencies and those the user may manage (incubation), the content type
     # and the latest audit events (an enterprise user: neither manageable residencies nor history); the evidence of
-    # the three qualifications (3); the applications and documents (2); the timeline, one query per source (9); the
+    # the three qualifications (3); the applications and documents (2); the timeline, one query per source (10); the
     # operating figures year by year (1; an enterprise user: + the reminder banner, 1)
-    ("detail", lambda e: reverse("enterprises:enterprise_detail", args=[e.pk]), lambda e: {}, 37),
+    ("detail", lambda e: reverse("enterprises:enterprise_detail", args=[e.pk]), lambda e: {}, 39),
     # overhead 6 + the 403/404 check (+ the industry choices on the enterprise form)
     ("edit", lambda e: reverse("enterprises:enterprise_update", args=[e.pk]), lambda e: {}, 9),
     ("hte-add", lambda e: reverse("enterprises:record_create", args=[e.pk, "hte"]), lambda e: {}, 8),
@@ -152,6 +164,7 @@ PAGES = [
     ("api-team-members", lambda e: reverse("team-member-list"), lambda e: {}, 9),
     ("api-tech-sme-registrations", lambda e: reverse("tech-sme-registration-list"), lambda e: {}, 9),
     ("api-hte-certificates", lambda e: reverse("hte-certificate-list"), lambda e: {}, 9),
+    ("api-hte-applications", lambda e: reverse("hte-application-list"), lambda e: {}, 9),
     ("api-honours", lambda e: reverse("honour-list"), lambda e: {}, 9),
     ("api-financing-events", lambda e: reverse("financing-event-list"), lambda e: {}, 9),
     ("api-financing-events-of-one", lambda e: reverse("financing-event-list"), lambda e: {"enterprise": e.pk}, 10),
@@ -176,7 +189,7 @@ def test_the_large_size_is_really_larger(users):
     """Guards the test above: the large size fills more than a page of the list and of every API list."""
     build_enterprises(LARGE, by=users[Role.OPERATOR])
     assert Enterprise.objects.count() > 50
-    for model in (TeamMember, TechSMERegistration, HTECertificate, Honour, FinancingEvent):
+    for model in (TeamMember, TechSMERegistration, HTECertificate, HTEApplication, Honour, FinancingEvent):
         assert model.objects.count() > 50, model
     # and the filters measured above still match more than a page
     industry = Enterprise.objects.first().industry_field.parent
