@@ -40,7 +40,8 @@ def record_summary(record) -> str:
         badge = {HTEOutcome.PENDING: "text-bg-warning", HTEOutcome.CERTIFIED: "text-bg-success"}.get(
             record.outcome, "text-bg-secondary"
         )
-        decided = f" · {_('decided')} {record.decided_on:%Y-%m-%d}" if record.decided_on else ""
+        decided_label = _("decided")
+        decided = f" · {decided_label} {record.decided_on:%Y-%m-%d}" if record.decided_on else ""
         return format_html(
             "<strong>{}</strong> · {} {}{} <span class='badge {}'>{}</span>",
             record.year,

@@ -78,4 +78,11 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str, log:
             return value
         time.sleep(0.2)
     tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n{tail}")
+    try:  # a message still queued means no worker took it; none queued, that another consumer did
+        from config.celery import app
+
+        queued = queued_messages()
+        consumers = sorted((app.control.inspect(timeout=1).active_queues() or {}).keys())
+    except Exception as error:  # noqa: BLE001 - a diagnosis only
+        queued, consumers = "?", repr(error)
+    raise AssertionError(f"timed out waiting for {what} (queued: {queued}; workers: {consumers})\n{tail}")
