@@ -29,11 +29,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from enterprises import services as enterprise_services
+from enterprises.choices import HTEOutcome
 from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
     Honour,
+    HTEApplication,
     HTECertificate,
     TeamMember,
     TechSMERegistration,
@@ -371,6 +373,7 @@ class DemoGenerator(HistoryPlanner):
         super().__init__(rng=rng, today=today or timezone.localdate())
         # The figures have a generator of their own, so that adding them left every other demo row as it was.
         self.figures_rng = random.Random(f"{seed}-operating-reports")  # noqa: S311
+        self.hte_rng = random.Random(f"{seed}-hte-applications")  # noqa: S311 -- likewise for 高企 applications
         self.size = size
         self.operator = operator
         self.experts = experts
@@ -480,6 +483,30 @@ class DemoGenerator(HistoryPlanner):
         self.summary.enterprises += 1
         return enterprise
 
+    def _hte_applications(self, enterprise, registered, graduation, certificates) -> None:
+        """高企认定申报: the one behind each certificate (certified on its issue date), and for some tenants without
+        one a pending application this year (the HTE target's pipeline) or one rejected last year."""
+        rng, today = self.hte_rng, self.today
+        applications = [
+            HTEApplication(enterprise=enterprise, year=c.issued_on.year, outcome=HTEOutcome.CERTIFIED,
+                           submitted_on=c.issued_on - datetime.timedelta(days=rng.randint(90, 200)),
+                           decided_on=c.issued_on)
+            for c in certificates
+        ]  # fmt: skip
+        roll = rng.random()
+        if not certificates and graduation is None and registered + relativedelta(years=1) < today:
+            if roll < 0.3 and today.month > 2:
+                submitted = random_day(rng, datetime.date(today.year, 1, 15), today - datetime.timedelta(days=10))
+                applications.append(HTEApplication(enterprise=enterprise, year=today.year, submitted_on=submitted,
+                                                   outcome=HTEOutcome.PENDING))  # fmt: skip
+            elif roll < 0.45:
+                year = today.year - 1
+                submitted = random_day(rng, datetime.date(year, 3, 1), datetime.date(year, 6, 30))
+                decided = submitted + datetime.timedelta(days=rng.randint(90, 150))
+                applications.append(HTEApplication(enterprise=enterprise, year=year, submitted_on=submitted,
+                                                   outcome=HTEOutcome.REJECTED, decided_on=decided))  # fmt: skip
+        HTEApplication.objects.bulk_create(applications)
+
     def _next_serial(self) -> int:
         self.serial += 1
         return self.serial
@@ -530,6 +557,7 @@ class DemoGenerator(HistoryPlanner):
                 )
             )
         HTECertificate.objects.bulk_create(certificates)
+        self._hte_applications(enterprise, registered, graduation, certificates)
         if rng.random() < 0.25:
             kind, level = rng.choice(
                 [

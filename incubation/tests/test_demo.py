@@ -13,6 +13,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
+    HTEApplication,
     HTECertificate,
     OperatingReport,
     TechSMERegistration,
@@ -50,6 +51,7 @@ def digest() -> str:
         sorted(Enterprise.objects.values_list("name", "uscc", "kind", "registered_on", "industry_field__name")),
         sorted(TechSMERegistration.objects.values_list("enterprise__name", "year", "registration_no")),
         sorted(HTECertificate.objects.values_list("enterprise__name", "certificate_no", "issued_on")),
+        sorted(HTEApplication.objects.values_list("enterprise__name", "year", "outcome", "submitted_on", "decided_on")),
         sorted(FinancingEvent.objects.values_list("enterprise__name", "occurred_on", "round", "amount", "investor")),
         sorted(
             Residency.objects.values_list(
@@ -130,6 +132,12 @@ def test_the_history_covers_every_stage_move_and_status_consistently(accounts):
         > TechSMERegistration.objects.filter(year=TODAY.year).count()
     )
     assert HTECertificate.objects.filter(expires_on__lt=TODAY).exists()
+    # 高企 applications: one certified behind each certificate, some pending this year (the pipeline), some rejected
+    for certificate in HTECertificate.objects.filter(enterprise__uscc__startswith=demo.GENERATED_USCC_PREFIX):
+        behind = HTEApplication.objects.filter(enterprise=certificate.enterprise_id, year=certificate.issued_on.year)
+        assert behind.filter(outcome="certified", decided_on=certificate.issued_on).exists()
+    assert HTEApplication.objects.filter(outcome="pending", year=TODAY.year).exists()
+    assert HTEApplication.objects.filter(outcome="rejected").exists()
 
 
 def test_the_demo_expert_and_enterprise_have_something_to_see(accounts):
