@@ -1,19 +1,21 @@
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
+from tests.worker import wait_for, worker_process
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def celery_worker():
-    """A real Celery worker (solo pool, in a thread) consuming from the test Redis."""
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
+def celery_worker(tmp_path):
+    """A real Celery worker (a subprocess, solo pool) consuming from the test Redis, answering pings."""
+    log = tmp_path / "worker.log"
+    with worker_process(log) as process:
+        wait_for(lambda: app.control.ping(timeout=0.5), timeout=60, what="the worker to answer a ping", log=log)
+        yield process
 
 
-# The worker's Django fixup closes the thread's database connection: only a transactional test survives it.
+# The worker reads the test database from its own connection: only committed rows are there.
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_ok_when_database_redis_and_a_worker_answer(client, celery_worker):
     response = client.get("/healthz")

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from incubation.models import Residency
 from targets import dashboard, signals
 from targets.tests import dataset
-from targets.tests.worker import purge_queue, queued_messages, wait_for, worker_process
+from tests.worker import purge_queue, queued_messages, wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

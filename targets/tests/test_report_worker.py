@@ -15,7 +15,7 @@ from targets.models import ReportRun
 from targets.reporting import services
 from targets.tasks import compile_report_run
 from targets.tests import dataset
-from targets.tests.worker import purge_queue, queued_messages, wait_for, worker_process
+from tests.worker import purge_queue, queued_messages, wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from targets.models import ReportRun
 from targets.tests import dataset
-from targets.tests.worker import purge_queue, worker_process
 from tests.browser.journeys import session, shot
+from tests.worker import purge_queue, worker_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,8 @@
-"""A real Celery worker in a subprocess, against the test database and the test Redis, for the report run tests
-(targets/tests/test_report_worker.py) and the browser journey. A subprocess can be SIGKILLed mid-run, as a crashed
-or OOM-killed worker would be."""
+"""A real Celery worker in a subprocess, against the test database and the test Redis, for every test that needs
+one: the health check, the dashboard warm-up, the report runs and their browser journey. A subprocess can be
+SIGKILLed mid-run, as a crashed or OOM-killed worker would be, and it is gone when its block ends. (An in-process
+worker thread, celery.contrib.testing's start_worker, once kept a broker connection consuming after it stopped, and
+the messages it took were never run: the later worker tests waited for ever.)"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def purge_queue() -> None:
