@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import connection
@@ -39,16 +40,21 @@ def queued_messages() -> int:
         return broker.default_channel.client.llen(app.conf.task_default_queue)
 
 
+def database_url_for_tests() -> str:
+    """DATABASE_URL with the test database's name: the same server however it is addressed (host and port, or the
+    embedded server's socket directory in `?host=`)."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+
+
 @contextmanager
 def worker_process(log: Path, **env: str) -> Iterator[subprocess.Popen]:
     """Start `celery worker` (solo pool) on the test database; stop it (SIGTERM) when the block ends, unless the
     test killed it already. `env` adds settings such as REPORT_COMPILE_SECTION_PAUSE."""
-    db = connection.settings_dict
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
-        f"@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url_for_tests(),
         "REDIS_URL": settings.REDIS_URL,
         **env,
     }
