@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView
 
 from accounts.roles import can
@@ -141,3 +142,28 @@ class BootstrapFormMixin:
 
 
 __all__ = ["BootstrapFormMixin", "RestrictedListView", "ServiceFormMixin", "ServiceFormView", "restricted_object"]
+
+
+class WorkflowMoveMixin:
+    """A page confirming one move of a declared workflow (a module with `MOVES` by name and `may_by_role(move,
+    user)`, e.g. incubation.workflow, enterprises.report_workflow): the move named in the URL, 404 when there is no
+    such move, 403 before anything else when the user's role may never make it; the form gets the move."""
+
+    workflow = None  # the workflow module
+
+    @cached_property
+    def move(self):
+        move = self.workflow.MOVES.get(self.kwargs["move"])
+        if move is None:
+            raise Http404
+        if not self.workflow.may_by_role(move, self.request.user):
+            raise PermissionDenied
+        return move
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.move  # noqa: B018 (403 before anything else when the role may never make this move)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "move": self.move}

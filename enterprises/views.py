@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView, TemplateView, View
 
 from accounts.audit import history_of
-from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object, style_filter_form
+from accounts.mixins import (
+    PortalView,
+    RestrictedListView,
+    ServiceFormView,
+    WorkflowMoveMixin,
+    restricted_object,
+    style_filter_form,
+)
 from accounts.roles import OPERATING_ROLES, Role, can, has_role, roles_of
 from enterprises import periods, report_workflow, selectors, services
 from enterprises.choices import DocumentKind, EnterpriseKind, ReportPeriod, ReportStatus
@@ -619,30 +626,14 @@ class ReportDetailView(ReportMixin, PortalView, TemplateView):
         )
 
 
-class ReportMoveView(ReportMixin, ServiceFormView):
+class ReportMoveView(WorkflowMoveMixin, ReportMixin, ServiceFormView):
     """One workflow move: submit and verify are confirmed by a button; return and correct ask for the comment or
     the reason."""
 
     template_name = "enterprises/report_move.html"
     form_class = ReportMoveForm
     report_action = "change"
-
-    @cached_property
-    def move(self) -> report_workflow.Move:
-        move = report_workflow.MOVES.get(self.kwargs["move"])
-        if move is None:
-            raise Http404
-        if not report_workflow.may_by_role(move, self.request.user):
-            raise PermissionDenied
-        return move
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.move  # noqa: B018 (403 before anything else when the role may never make this move)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "move": self.move}
+    workflow = report_workflow
 
     @property
     def success_message(self):

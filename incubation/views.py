@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
+from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, WorkflowMoveMixin, restricted_object
 from accounts.roles import STAFF_ROLES, Role, can, has_role, roles_of
 from enterprises.models import Enterprise, EnterpriseMembership
 from incubation import roster_export, rules, selectors, services, tenant_import, workflow
@@ -442,29 +442,13 @@ class ApplicationDetailView(PortalView, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class ApplicationMoveView(ApplicationMixin, ServiceFormView):
+class ApplicationMoveView(WorkflowMoveMixin, ApplicationMixin, ServiceFormView):
     """Confirm one workflow move, with the message it needs (a request for material, a decision's reason)."""
 
     template_name = "incubation/application_move.html"
     form_class = MoveForm
     application_action = "change"
-
-    @cached_property
-    def move(self) -> workflow.Move:
-        move = workflow.MOVES.get(self.kwargs["move"])
-        if move is None:
-            raise Http404
-        if not workflow.may_by_role(move, self.request.user):
-            raise PermissionDenied
-        return move
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.move  # noqa: B018 (403 before anything else when the role may never make this move)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "move": self.move}
+    workflow = workflow
 
     @property
     def success_message(self):
