@@ -69,8 +69,8 @@ class BenchGenerator:
     ):
         from django.utils import timezone
 
+        from demo.generator import HistoryPlanner
         from enterprises.models import Enterprise
-        from incubation.demo import HistoryPlanner
 
         self.size, self.batch, self.quiet = size, batch, quiet
         self.rng = random.Random(seed)  # noqa: S311 -- made-up data, reproducible by design
@@ -153,7 +153,7 @@ class BenchGenerator:
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        from incubation.demo import PDF_BYTES
+        from demo.generator import PDF_BYTES
 
         if not default_storage.exists(PDF_NAME):
             default_storage.save(PDF_NAME, ContentFile(PDF_BYTES))
@@ -217,9 +217,7 @@ class BenchGenerator:
     def _plan(self, index: int) -> dict:
         """One enterprise's rows, unsaved, and the plan of its stays and applications. The first one is well
         populated (it is the enterprise page bench/run.py measures)."""
-        from enterprises.models import Enterprise
-        from enterprises.uscc import ALPHABET
-        from incubation.demo import (
+        from demo.generator import (
             GRADUATE,
             PROMOTE,
             START,
@@ -230,6 +228,8 @@ class BenchGenerator:
             team_name,
             uscc_from_body,
         )
+        from enterprises.models import Enterprise
+        from enterprises.uscc import ALPHABET
 
         rng, planner = self.rng, self.planner
         rich = index == 0 and self.offset == 0
@@ -278,8 +278,8 @@ class BenchGenerator:
         }  # fmt: skip
 
     def _records(self, plans: list[dict]) -> None:
+        from demo.generator import INVESTORS, POSITIONS, person_name
         from enterprises.models import FinancingEvent, Honour, HTECertificate, TeamMember, TechSMERegistration
-        from incubation.demo import INVESTORS, POSITIONS, person_name
 
         rng, today = self.rng, self.today
         members, registrations, certificates, honours, financing = [], [], [], [], []
@@ -369,8 +369,8 @@ class BenchGenerator:
     def _residencies(self, plans: list[dict]) -> None:
         from django.contrib.postgres.fields.ranges import DateRange
 
+        from demo.generator import EXIT, GRADUATE, PROMOTE, TRANSFER
         from incubation.choices import ResidencyEndReason
-        from incubation.demo import EXIT, GRADUATE, PROMOTE, TRANSFER
         from incubation.models import Allocation, Residency, Transition
 
         reasons = {PROMOTE: ResidencyEndReason.PROMOTED, TRANSFER: ResidencyEndReason.TRANSFERRED,
@@ -407,9 +407,9 @@ class BenchGenerator:
         Allocation.objects.bulk_create(self._count("allocations", allocations), batch_size=2000)
 
     def _applications(self, plans: list[dict]) -> None:
+        from demo.generator import PROJECTS, REVIEW_COMMENTS
         from enterprises.models import Document
         from incubation import rules
-        from incubation.demo import PROJECTS, REVIEW_COMMENTS
         from incubation.models import Application, ApplicationEvent, Review
 
         rng = self.rng

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from demo import generator as demo
 from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
@@ -24,7 +25,6 @@ from enterprises.models import (
     TechSMERegistration,
 )
 from enterprises.uscc import check_character
-from incubation import demo
 from parks.models import Building, Carrier, FocusField, Unit
 
 DEMO_PASSWORD = "Linzi@Demo2026"
