@@ -1,4 +1,4 @@
-"""The demo history generator (incubation.demo): deterministic, complete (every carrier and stage, every kind of
+"""The demo history generator (demo.generator): deterministic, complete (every carrier and stage, every kind of
 move, every application status) and consistent (no space let twice, timelines in order, everything marked demo)."""
 
 import datetime
