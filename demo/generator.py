@@ -155,6 +155,27 @@ class Summary:
     operating_reports: int = 0
 
 
+@dataclasses.dataclass
+class _Steps:
+    """The steps of one demo application as they are made, each a few days after the last: the day reached, the
+    day of each step, and its reviews as [review, assigned on, submitted on]."""
+
+    rng: random.Random
+    application: Application
+    staff: User
+    day: datetime.date
+    times: list[datetime.date]
+    reviews: list[list] = dataclasses.field(default_factory=list)
+
+    def later(self, low: int = 1, high: int = 6) -> datetime.date:
+        self.day = self.day + datetime.timedelta(days=self.rng.randint(low, high))
+        return self.day
+
+    def act(self, move: str, message: str = "", by: User | None = None) -> None:
+        services.application_act(application=self.application, move=move, by=by or self.staff, message=message)
+        self.times.append(self.later())
+
+
 class DemoGenerator(HistoryPlanner):
     """Makes `size` demo enterprises with their history. Call run() inside a transaction."""
 
@@ -486,90 +507,95 @@ class DemoGenerator(HistoryPlanner):
                      expert_scores: bool | None = None) -> Application:  # fmt: skip
         """One application brought to `status` through the workflow's services; its dates then moved back so
         that it was created on `apply_on` and each step followed a few days after the last."""
-        rng, staff = self.rng, self.operator
         applicant = self._applicant_user(enterprise)
-        times: list[datetime.date] = [apply_on]
-        day = apply_on
-
-        def later(low: int = 1, high: int = 6) -> datetime.date:
-            nonlocal day
-            day = day + datetime.timedelta(days=rng.randint(low, high))
-            return day
-
         application = services.application_create(enterprise=enterprise, carrier=carrier, stage=stage, by=applicant,
                                                   data=self._application_data(field, stage))  # fmt: skip
         plan = SimpleUploadedFile("商业计划书.pdf", PDF_BYTES, content_type="application/pdf")
         services.application_attach(application=application, upload=plan, title="商业计划书", kind="business_plan",
                                     by=applicant)  # fmt: skip
-        reviews: list[list] = []  # [review, assigned on, submitted on]
-
-        def act(move: str, message: str = "", by=staff) -> None:
-            services.application_act(application=application, move=move, by=by, message=message)
-            times.append(later())
-
+        steps = _Steps(rng=self.rng, application=application, staff=self.operator, day=apply_on, times=[apply_on])
         if status != S.DRAFT:
-            act("submit", by=applicant)
-            times[-1] = day = apply_on  # submitted the day it was written
-        if status in (S.WITHDRAWN,) and rng.random() < 0.5:
-            act("withdraw", "企业战略调整，暂不入驻。", by=applicant)
-            status = None  # done
-        if status in (S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
-            act("start_screening")
-            if status == S.MORE_INFO or (status != S.SCREENING and rng.random() < 0.25):
-                act("request_more_info", rng.choice(MORE_INFO_MESSAGES))
-                if status != S.MORE_INFO:
-                    act("respond", "已补充相关材料，请审阅。", by=applicant)
-        if status == S.REJECTED and rng.random() < 0.4:
-            act("reject", "不符合入驻条件：注册时间超过要求或与载体重点领域不符。")
-            status = None
+            steps.act("submit", by=applicant)
+            steps.times[-1] = steps.day = apply_on  # submitted the day it was written
+        status = self._screen(steps, status, applicant)
         if status in (S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
-            experts = [self.experts[0], *rng.sample(self.experts[1:], k=min(len(self.experts) - 1, rng.randint(1, 2)))]
-            assigned = day
-            for expert in experts:
-                review = services.review_assign(application=application, expert=expert, by=staff)
-                reviews.append([review, assigned, None])
-            application.refresh_from_db()  # the rubric, fixed by the first assignment
-            rubric = rules.rubric(application.scoring_rule_set)
-            act("send_to_review")
-            for item in reviews:
-                done = status != S.EXPERT_REVIEW or rng.random() < 0.5
-                if item[0].expert_id == self.experts[0].pk and status == S.EXPERT_REVIEW:
-                    done = expert_scores if expert_scores is not None else self._expert_turn()
-                if status == S.WITHDRAWN:
-                    done = False
-                if done:
-                    base = rng.randint(55, 90)
-                    scores = {item_.code: min(100, max(0, base + rng.randint(-10, 10))) for item_ in rubric}
-                    services.review_submit(review=item[0], scores=scores, comment=rng.choice(REVIEW_COMMENTS),
-                                           by=item[0].expert)  # fmt: skip
-                    item[2] = later(1, 4)
-            if status == S.WITHDRAWN:
-                act("withdraw", "已获得其他园区入驻资格。", by=applicant)
-                status = None
-            elif status != S.EXPERT_REVIEW:
-                act("close_review")
+            status = self._review(steps, status, applicant, expert_scores)
         if status == S.APPROVED:
-            act("approve", "专家评审通过，同意入驻。")
+            steps.act("approve", "专家评审通过，同意入驻。")
         elif status == S.REJECTED:
-            act("reject", "专家评审平均分未达到入驻要求。")
+            steps.act("reject", "专家评审平均分未达到入驻要求。")
         if admit is not None:
-            start = admit.start
-            overrun = day - (start - datetime.timedelta(days=1))
-            if overrun.days > 0:  # the steps ran past the admission date: they happened earlier
-                times = [moment - overrun for moment in times]
-                reviews = [[review, on - overrun, done - overrun if done else None] for review, on, done in reviews]
-            services.application_admit(
-                application=application, started_on=start, by=staff, planned_end_on=admit.planned_end,
-                agreement_no=f"LZ-{start:%Y}-{self._next_serial():04d}", units=[admit.unit] if admit.unit else [],
-                allocation_end=admit.end or admit.planned_end,
-            )  # fmt: skip
-            times.append(min(start, self.today))
-            if admit.unit:
-                self.summary.allocations += 1
-        self._backdate(application, times, reviews)
+            self._admit(steps, admit)
+        self._backdate(application, steps.times, steps.reviews)
         self.summary.applications += 1
         application.refresh_from_db()
         return application
+
+    def _screen(self, steps: _Steps, status: str | None, applicant: User) -> str | None:
+        """Withdrawn before screening, screened (with a request for more information), or rejected at screening:
+        the status still to reach, None when the application got there."""
+        rng = self.rng
+        if status in (S.WITHDRAWN,) and rng.random() < 0.5:
+            steps.act("withdraw", "企业战略调整，暂不入驻。", by=applicant)
+            return None  # done
+        if status in (S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
+            steps.act("start_screening")
+            if status == S.MORE_INFO or (status != S.SCREENING and rng.random() < 0.25):
+                steps.act("request_more_info", rng.choice(MORE_INFO_MESSAGES))
+                if status != S.MORE_INFO:
+                    steps.act("respond", "已补充相关材料，请审阅。", by=applicant)
+        if status == S.REJECTED and rng.random() < 0.4:
+            steps.act("reject", "不符合入驻条件：注册时间超过要求或与载体重点领域不符。")
+            return None
+        return status
+
+    def _review(self, steps: _Steps, status: str, applicant: User, expert_scores: bool | None) -> str | None:
+        """Experts assigned and sent to review, some scores in, then withdrawn or the review closed: the status
+        still to reach, None when the application got there."""
+        rng, application = self.rng, steps.application
+        experts = [self.experts[0], *rng.sample(self.experts[1:], k=min(len(self.experts) - 1, rng.randint(1, 2)))]
+        assigned = steps.day
+        for expert in experts:
+            review = services.review_assign(application=application, expert=expert, by=steps.staff)
+            steps.reviews.append([review, assigned, None])
+        application.refresh_from_db()  # the rubric, fixed by the first assignment
+        rubric = rules.rubric(application.scoring_rule_set)
+        steps.act("send_to_review")
+        for item in steps.reviews:
+            done = status != S.EXPERT_REVIEW or rng.random() < 0.5
+            if item[0].expert_id == self.experts[0].pk and status == S.EXPERT_REVIEW:
+                done = expert_scores if expert_scores is not None else self._expert_turn()
+            if status == S.WITHDRAWN:
+                done = False
+            if done:
+                base = rng.randint(55, 90)
+                scores = {item_.code: min(100, max(0, base + rng.randint(-10, 10))) for item_ in rubric}
+                services.review_submit(review=item[0], scores=scores, comment=rng.choice(REVIEW_COMMENTS),
+                                       by=item[0].expert)  # fmt: skip
+                item[2] = steps.later(1, 4)
+        if status == S.WITHDRAWN:
+            steps.act("withdraw", "已获得其他园区入驻资格。", by=applicant)
+            return None
+        if status != S.EXPERT_REVIEW:
+            steps.act("close_review")
+        return status
+
+    def _admit(self, steps: _Steps, admit: Stay) -> None:
+        """Admit the approved application to the planned stay (its steps moved back to end before it starts)."""
+        start = admit.start
+        overrun = steps.day - (start - datetime.timedelta(days=1))
+        if overrun.days > 0:  # the steps ran past the admission date: they happened earlier
+            steps.times = [moment - overrun for moment in steps.times]
+            steps.reviews = [[review, on - overrun, done - overrun if done else None]
+                             for review, on, done in steps.reviews]  # fmt: skip
+        services.application_admit(
+            application=steps.application, started_on=start, by=steps.staff, planned_end_on=admit.planned_end,
+            agreement_no=f"LZ-{start:%Y}-{self._next_serial():04d}", units=[admit.unit] if admit.unit else [],
+            allocation_end=admit.end or admit.planned_end,
+        )  # fmt: skip
+        steps.times.append(min(start, self.today))
+        if admit.unit:
+            self.summary.allocations += 1
 
     def _operating_reports(self) -> None:
         """Annual operating reports of the demo tenants (companies in residency): verified for each year in

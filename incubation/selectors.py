@@ -325,7 +325,7 @@ def experts_available() -> QuerySet:
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.EXPERT]).order_by("name", "username")
 
 
-def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
+def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:  # noqa: C901 — one flat loop per kind of record
     """Everything that happened to one enterprise, newest first, on one timeline: applications and their status
     changes, residencies and moves, space lets, qualifications, financing and documents. One query per kind of
     record, whatever their number; each source is filtered by what `user` may see."""

@@ -66,3 +66,9 @@ def test_ci_runs_mypy_after_ruff_and_before_the_tests():
     assert steps.index(".venv/bin/ruff format --check .") < steps.index(".venv/bin/mypy") < steps.index("dev.py test")
     assert "typecheck:" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
+
+def test_ruff_limits_the_complexity_of_a_function_to_12():
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["lint"]
+
+    assert "C90" in lint["select"]
+    assert lint["mccabe"]["max-complexity"] == 12
