@@ -10,7 +10,7 @@ test:           ## run the whole test suite (embedded PostgreSQL + Valkey unless
 lint:           ## ruff, as CI runs it
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
-typecheck:      ## mypy over the services and selectors, as CI runs it ([tool.mypy] in pyproject.toml)
+typecheck:      ## mypy over the services, selectors and workflows, as CI runs it ([tool.mypy] in pyproject.toml)
 	.venv/bin/mypy
 
 check:          ## Django system checks, migrations up to date, OpenAPI schema valid
