@@ -1,5 +1,5 @@
 # Shortcuts; each calls dev.py, which needs only Python 3.11 (make itself is optional).
-.PHONY: run test lint check messages lock smoke bench bench-data
+.PHONY: run test lint typecheck check messages lock smoke bench bench-data
 
 run:            ## serve the portal with demo data at http://127.0.0.1:8000 (embedded PostgreSQL + Valkey)
 	python3 dev.py run
@@ -9,6 +9,9 @@ test:           ## run the whole test suite (embedded PostgreSQL + Valkey unless
 
 lint:           ## ruff, as CI runs it
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck:      ## mypy over the services, selectors and workflows, as CI runs it ([tool.mypy] in pyproject.toml)
+	.venv/bin/mypy
 
 check:          ## Django system checks, migrations up to date, OpenAPI schema valid
 	.venv/bin/python manage.py check && .venv/bin/python manage.py makemigrations --check --dry-run && \

@@ -98,7 +98,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     actor_repr = models.CharField(_("actor name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
@@ -171,7 +171,7 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_status = models.CharField(_("email"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_status = models.CharField(_("email"), max_length=10, choices=EmailStatus, default=EmailStatus.PENDING)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

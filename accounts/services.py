@@ -228,15 +228,13 @@ def notify(*, recipients: Iterable[User], subject: str, body: str, link: str = "
 def notification_mark_read(*, notification: Notification, by: User) -> Notification:
     """Mark one of `by`'s own notifications read (a notification of someone else: PermissionDenied)."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.for_user(by, "change").select_for_update().filter(pk=notification.pk).first()
-        )
-        if notification is None:
+        locked = Notification.objects.for_user(by, "change").select_for_update().filter(pk=notification.pk).first()
+        if locked is None:
             raise PermissionDenied(_("You do not have permission to do this."))
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
-    return notification
+        if locked.read_at is None:
+            locked.read_at = timezone.now()
+            locked.save(update_fields=["read_at"])
+    return locked
 
 
 def notifications_mark_all_read(*, by: User) -> int:

@@ -1,7 +1,8 @@
 """Fill the database named by DATABASE_URL with N made-up enterprises (default 20,000) and their history, fast:
-rows are written with bulk_create in batches, not through the per-row services (incubation.demo does that for the
-small demo). The plan of each history (fields, registration, stays and moves) comes from incubation.demo, so the
-two generators agree on what a tenant's life looks like.
+rows are written with bulk_create in batches, not through the per-row services (demo.generator does that for the
+small demo). The two generators share one vocabulary: each enterprise is demo.vocabulary's made_up_enterprise(),
+each history is planned by demo.planner's HistoryPlanner (fields, registration, stays and moves), so they agree on
+what a tenant and its life look like.
 
     createdb linzi_bench
     DATABASE_URL=postgres://…/linzi_bench python manage.py migrate
@@ -62,15 +63,15 @@ def setup_django() -> None:
 
 
 class BenchGenerator:
-    """Plans every history with incubation.demo's planner and writes it in batches."""
+    """Plans every history with the demo's planner (demo.planner) and writes it in batches."""
 
     def __init__(
         self, *, size: int, seed: int = 20000, batch: int = 1000, today: datetime.date | None = None, quiet=False
     ):
         from django.utils import timezone
 
+        from demo.planner import HistoryPlanner
         from enterprises.models import Enterprise
-        from incubation.demo import HistoryPlanner
 
         self.size, self.batch, self.quiet = size, batch, quiet
         self.rng = random.Random(seed)  # noqa: S311 -- made-up data, reproducible by design
@@ -90,20 +91,14 @@ class BenchGenerator:
     # -- what every enterprise shares: users, space, the business plan file --
 
     def _users(self) -> None:
-        from django.contrib.auth.models import Group
+        from accounts.roles import Role
+        from demo.generator import role_user
 
-        from accounts.models import User
-        from accounts.roles import GROUP_NAMES, Role
-
-        self.users = {}
         names = {**BENCH_USERS, **{f"bench_expert{n}": "expert" for n in range(2, EXPERTS + 1)}}
-        for username, role in names.items():
-            user, created = User.objects.get_or_create(username=username, defaults={"name": f"{username}（基准测试）"})
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
-            self.users[username] = user
+        self.users = {
+            username: role_user(username, name=f"{username}（基准测试）", role=Role(role))
+            for username, role in names.items()
+        }
         self.experts = [self.users["bench_expert"]] + [self.users[f"bench_expert{n}"] for n in range(2, EXPERTS + 1)]
         self.planner.carriers["big-data"].staff.add(self.users["bench_park"])
 
@@ -153,7 +148,7 @@ class BenchGenerator:
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        from incubation.demo import PDF_BYTES
+        from demo.vocabulary import PDF_BYTES
 
         if not default_storage.exists(PDF_NAME):
             default_storage.save(PDF_NAME, ContentFile(PDF_BYTES))
@@ -217,19 +212,9 @@ class BenchGenerator:
     def _plan(self, index: int) -> dict:
         """One enterprise's rows, unsaved, and the plan of its stays and applications. The first one is well
         populated (it is the enterprise page bench/run.py measures)."""
+        from demo.planner import GRADUATE, PROMOTE
+        from demo.vocabulary import START, company_name, made_up_enterprise, random_day, serial_uscc, team_name
         from enterprises.models import Enterprise
-        from enterprises.uscc import ALPHABET
-        from incubation.demo import (
-            GRADUATE,
-            PROMOTE,
-            START,
-            company_name,
-            mobile,
-            person_name,
-            random_day,
-            team_name,
-            uscc_from_body,
-        )
 
         rng, planner = self.rng, self.planner
         rich = index == 0 and self.offset == 0
@@ -244,26 +229,12 @@ class BenchGenerator:
         resident = rich or rng.random() < 0.8
         is_team = not rich and stage == "seedbed" and len(stays) == 1 and rng.random() < 0.3
         registered = None if is_team else planner.registration_before(stage, start)
-        # The code: Linzi's prefix, MB, and the index in base 31 (unique), then the check character.
-        digits, number = [], self.offset + index
-        for _ in range(7):
-            number, digit = divmod(number, 31)
-            digits.append(ALPHABET[digit])
-        body = "91370305MB" + "".join(reversed(digits))
-        founder = person_name(rng)
-        enterprise = Enterprise(
-            name=company_name(rng, field.name) if registered else team_name(rng, field.name),
-            kind="company" if registered else "team",
-            uscc=uscc_from_body(body) if registered else None,
-            registered_on=registered,
-            registered_capital=Decimal(rng.choice([50, 100, 300, 500, 1000])) if registered else None,
-            legal_representative=founder if registered else "",
-            industry_field=field,
-            high_tech_field="new_materials",
-            contact_name=founder,
-            contact_phone=mobile(rng),
-            is_demo=True,
-        )
+        name = company_name(rng, field.name) if registered else team_name(rng, field.name)
+        data = made_up_enterprise(
+            rng, field=field, registered=registered, name=name, email=f"contact{self.offset + index:05d}@example.cn",
+            uscc=serial_uscc(self.offset + index) if registered else None,  # unique to the index
+        )  # fmt: skip
+        enterprise = Enterprise(**data, is_demo=True)
         applications = []
         if rich:
             applications = [("approved", stays[0]), ("rejected", None), ("expert_review", None)]
@@ -273,13 +244,13 @@ class BenchGenerator:
             applications = [(status, stays[0] if resident and status == "approved" else None)]
         graduation = next((s.end for s in stays if s.move == GRADUATE), None)
         return {
-            "enterprise": enterprise, "founder": founder, "registered": registered, "field": field, "rich": rich,
-            "stays": stays if resident else [], "applications": applications, "graduation": graduation,
+            "enterprise": enterprise, "founder": data["contact_name"], "registered": registered, "field": field,
+            "rich": rich, "stays": stays if resident else [], "applications": applications, "graduation": graduation,
         }  # fmt: skip
 
     def _records(self, plans: list[dict]) -> None:
+        from demo.vocabulary import INVESTORS, POSITIONS, person_name
         from enterprises.models import FinancingEvent, Honour, HTECertificate, TeamMember, TechSMERegistration
-        from incubation.demo import INVESTORS, POSITIONS, person_name
 
         rng, today = self.rng, self.today
         members, registrations, certificates, honours, financing = [], [], [], [], []
@@ -369,8 +340,8 @@ class BenchGenerator:
     def _residencies(self, plans: list[dict]) -> None:
         from django.contrib.postgres.fields.ranges import DateRange
 
+        from demo.planner import EXIT, GRADUATE, PROMOTE, TRANSFER
         from incubation.choices import ResidencyEndReason
-        from incubation.demo import EXIT, GRADUATE, PROMOTE, TRANSFER
         from incubation.models import Allocation, Residency, Transition
 
         reasons = {PROMOTE: ResidencyEndReason.PROMOTED, TRANSFER: ResidencyEndReason.TRANSFERRED,
@@ -407,9 +378,9 @@ class BenchGenerator:
         Allocation.objects.bulk_create(self._count("allocations", allocations), batch_size=2000)
 
     def _applications(self, plans: list[dict]) -> None:
+        from demo.vocabulary import PROJECTS, REVIEW_COMMENTS
         from enterprises.models import Document
         from incubation import rules
-        from incubation.demo import PROJECTS, REVIEW_COMMENTS
         from incubation.models import Application, ApplicationEvent, Review
 
         rng = self.rng

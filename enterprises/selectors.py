@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -46,7 +47,7 @@ from enterprises.models import (
 )
 from enterprises.uscc import normalise_uscc
 
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
 
 def _total(queryset: QuerySet, field: str, output_field):
@@ -188,7 +189,7 @@ def annual_history(*, user, enterprise_id: int) -> QuerySet[OperatingReport]:
     """An enterprise's annual figures, year by year (the current version of each year, oldest first), each with
     its valid IP in total and the growth in percent on the year before of revenue, R&D, employees and valid IP,
     computed by the database (window function LAG over the enterprise's years)."""
-    by_year = {"partition_by": [F("enterprise_id")], "order_by": F("year").asc()}
+    by_year: dict[str, Any] = {"partition_by": [F("enterprise_id")], "order_by": F("year").asc()}
     valid_ip = F("invention_patents") + F("utility_models") + F("designs") + F("software_copyrights") + F("other_ip")
     return (
         OperatingReport.objects.for_user(user)
@@ -200,7 +201,7 @@ def annual_history(*, user, enterprise_id: int) -> QuerySet[OperatingReport]:
             previous_revenue=Window(Lag("revenue"), **by_year),
             previous_rd=Window(Lag("rd_expenditure"), **by_year),
             previous_employees=Window(Lag("employees"), **by_year),
-            previous_ip=Window(Lag(valid_ip), **by_year),
+            previous_ip=Window(Lag(valid_ip), **by_year),  # type: ignore[arg-type]  # the stubs: a field name only
         )
         .annotate(
             revenue_growth=_growth("revenue", "previous_revenue"),
@@ -277,7 +278,8 @@ def pending_reports(
     from accounts.models import User
     from incubation.models import Residency
 
-    candidates, params = [], []
+    candidates: list[str] = []
+    params: list[Any] = []
     for year in range(today.year - 2, today.year + 1):
         for period in ReportPeriod.values:
             default = periods.default_deadline(year, period)

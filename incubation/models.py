@@ -494,9 +494,7 @@ class TenantImport(models.Model):
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     rows = models.JSONField(_("rows"), default=list)
     counts = models.JSONField(_("counts"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=TenantImportStatus.choices, default=TenantImportStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=10, choices=TenantImportStatus, default=TenantImportStatus.DRAFT)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

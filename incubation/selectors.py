@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.postgres.fields.ranges import DateRange
 from django.db.models import (
     Avg,
     Count,
@@ -27,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import DateRange
 
 from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
@@ -36,7 +36,7 @@ from incubation.models import Allocation, Application, ApplicationEvent, Residen
 from parks.choices import Stage
 from parks.models import Building, Carrier, Unit
 
-_AREA = DecimalField(max_digits=14, decimal_places=2)
+_AREA: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 class MonthsBetween(Func):
@@ -44,7 +44,7 @@ class MonthsBetween(Func):
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         start_sql, start_params = compiler.compile(self.source_expressions[0])
         end_sql, end_params = compiler.compile(self.source_expressions[1])
         age = f"age({end_sql}, {start_sql})"
@@ -59,7 +59,7 @@ class DaysBetween(Func):
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         start_sql, start_params = compiler.compile(self.source_expressions[0])
         end_sql, end_params = compiler.compile(self.source_expressions[1])
         return f"({end_sql} - {start_sql})", (*end_params, *start_params)
@@ -121,7 +121,7 @@ def building_occupancy(*, building: Building, today: datetime.date | None = None
     for unit in units:
         lettings = by_unit.get(unit.pk, [])
         current = next((a for a in lettings if today in a.period), None)
-        upcoming = [a for a in lettings if a.period.lower > today]
+        upcoming = [a for a in lettings if a.period.lower is not None and a.period.lower > today]
         rows.append({"unit": unit, "current": current, "upcoming": upcoming})
     return rows
 
@@ -285,8 +285,9 @@ def review_summary(reviews: list[Review]) -> dict:
     per_criterion: dict[str, Decimal] = {}
     for code in done[0].scores:
         values = [Decimal(review.scores.get(code, 0)) for review in done]
-        per_criterion[code] = (sum(values) / len(values)).quantize(Decimal("0.1"))
-    average = (sum(review.weighted_score for review in done) / len(done)).quantize(Decimal("0.01"))
+        per_criterion[code] = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+    scores = [review.weighted_score for review in done if review.weighted_score is not None]  # all, once submitted
+    average = (sum(scores, Decimal(0)) / len(done)).quantize(Decimal("0.01"))
     return {"count": len(done), "average": average, "per_criterion": per_criterion}
 
 
@@ -299,10 +300,11 @@ def application_places(*, enterprise: Enterprise | None = None) -> list[dict]:
     """Every (carrier, stage) pair that exists, the carriers whose focus fields include the enterprise's industry
     field marked as suggested and listed first."""
     suggested: set[int] = set()
-    if enterprise is not None and enterprise.industry_field_id:
-        field_ids = {enterprise.industry_field_id}
-        if enterprise.industry_field.parent_id:
-            field_ids.add(enterprise.industry_field.parent_id)
+    field = enterprise.industry_field if enterprise is not None else None
+    if field is not None:
+        field_ids = {field.pk}
+        if field.parent_id:
+            field_ids.add(field.parent_id)
         suggested = set(
             Carrier.objects.filter(Q(focus_fields__in=field_ids) | Q(focus_fields__parent__in=field_ids)).values_list(
                 "pk", flat=True
@@ -323,7 +325,7 @@ def experts_available() -> QuerySet:
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.EXPERT]).order_by("name", "username")
 
 
-def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:
+def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:  # noqa: C901 — one flat loop per kind of record
     """Everything that happened to one enterprise, newest first, on one timeline: applications and their status
     changes, residencies and moves, space lets, qualifications, financing and documents. One query per kind of
     record, whatever their number; each source is filtered by what `user` may see."""

@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,6 +126,23 @@ def importable_carriers(user):
     return Carrier.objects.for_user(user, "change").order_by("sort_order", "id")
 
 
+def _header_row(sheet, font, fill) -> None:
+    """The tenants sheet's header: one column per COLUMNS entry, sized, dates and codes formatted, frozen."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([header_text(column) for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = font, fill
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.is_date:
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        if column.key in ("uscc", "contact_phone", "agreement_no"):
+            sheet.column_dimensions[letter].number_format = "@"  # text: Excel must not turn codes into numbers
+    sheet.freeze_panes = "A2"
+
+
 def template_workbook(*, user) -> bytes:
     """The XLSX template: a header row, drop-downs for carrier, stage and focus field, and an instructions sheet
     with an example row."""
@@ -146,17 +164,7 @@ def template_workbook(*, user) -> bytes:
 
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    sheet.append([header_text(column) for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font, cell.fill = bold, fill
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.is_date:
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-        if column.key in ("uscc", "contact_phone", "agreement_no"):
-            sheet.column_dimensions[letter].number_format = "@"  # text: Excel must not turn codes into numbers
-    sheet.freeze_panes = "A2"
+    _header_row(sheet, bold, fill)
 
     for index, (title, values) in enumerate(
         ((_("carrier"), carriers), (_("stage"), stages), (_("industry focus field"), field_names)), start=1
@@ -393,6 +401,25 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
     def fail(key: str, message: str) -> None:
         errors.append(f"{str(COLUMN_BY_KEY[key].label).capitalize()}：{message}")
 
+    _clean_texts(cells, data, fail)
+    _clean_uscc(raw, data, fail)
+    _clean_dates(raw, cells, data, fail)
+    if data["uscc"] and not data["registered_on"] and not any(e.startswith(_label("registered_on")) for e in errors):
+        fail("registered_on", _("required for a registered company (a row with a code)."))
+    if data["started_on"] and data["planned_end_on"] and data["planned_end_on"] <= data["started_on"]:
+        fail("planned_end_on", _("The planned end date must come after the start date."))
+    _clean_contacts(data, fail)
+    data["industry_field"] = _clean_field(data["industry_field"], reference, fail)
+    carrier = _clean_carrier(data["carrier"], reference, fail)
+    data["carrier"] = carrier.pk if carrier else None
+    data["stage"] = _clean_stage(data["stage"], carrier, reference, fail)
+
+    cells["contact_phone"] = mask_phone(cells["contact_phone"])  # cells are for display: phones stay masked
+    return {"line": line, "cells": cells, "data": data, "errors": errors, "notes": []}
+
+
+def _clean_texts(cells: dict[str, str], data: dict[str, Any], fail: Callable[[str, str], None]) -> None:
+    """The text columns: required ones filled in, none too long."""
     for column in COLUMNS:
         if column.is_date:
             continue
@@ -403,6 +430,8 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
             fail(column.key, _("at most %(count)d characters.") % {"count": column.max_length})
         data[column.key] = text
 
+
+def _clean_uscc(raw: dict[str, Any], data: dict[str, Any], fail: Callable[[str, str], None]) -> None:
     # USCC: a number cell has lost its last digits in Excel already.
     if isinstance(raw.get("uscc"), int | float):
         fail("uscc", _("stored as a number, so Excel may have changed its last digits; format the column as text "
@@ -414,6 +443,11 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
         if problem:
             fail("uscc", problem)
 
+
+def _clean_dates(
+    raw: dict[str, Any], cells: dict[str, str], data: dict[str, Any], fail: Callable[[str, str], None]
+) -> None:
+    """The date columns as ISO dates (None when empty or not a date), shown as read."""
     for column in COLUMNS:
         if not column.is_date:
             continue
@@ -430,11 +464,9 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
         else:
             data[column.key] = date.isoformat()
             cells[column.key] = date.isoformat()
-    if data["uscc"] and not data["registered_on"] and not any(e.startswith(_label("registered_on")) for e in errors):
-        fail("registered_on", _("required for a registered company (a row with a code)."))
-    if data["started_on"] and data["planned_end_on"] and data["planned_end_on"] <= data["started_on"]:
-        fail("planned_end_on", _("The planned end date must come after the start date."))
 
+
+def _clean_contacts(data: dict[str, Any], fail: Callable[[str, str], None]) -> None:
     if data["contact_phone"]:
         try:
             validate_mainland_phone(data["contact_phone"])
@@ -446,49 +478,54 @@ def clean_row(line: int, values: tuple, positions: dict[str, int], reference: Re
         except ValidationError as error:
             fail("contact_email", " ".join(error.messages))
 
-    if data["industry_field"]:
-        matches = list({f.pk: f for f in reference.fields.get(_squash(data["industry_field"]).replace("／", "/"), [])}
-                       .values())  # fmt: skip
-        if len(matches) > 1 and len([f for f in matches if f.parent_id]) == 1:
-            matches = [f for f in matches if f.parent_id]  # 大数据 the field, not 大数据 the industry
-        if not matches:
-            fail("industry_field", _("“%(value)s” is not a focus field of the portal; choose one from the sheet "
-                                     "“Lists”.") % {"value": data["industry_field"]})  # fmt: skip
-        elif len({field.pk for field in matches}) > 1:
-            params = {"value": data["industry_field"], "example": f"{matches[0].parent}/{matches[0].name}"}
-            fail("industry_field", _("“%(value)s” is in more than one industry; write it as industry/field, e.g. "
-                                     "%(example)s.") % params)  # fmt: skip
-        else:
-            data["industry_field"] = matches[0].pk
-    data["industry_field"] = data["industry_field"] if isinstance(data["industry_field"], int) else None
 
-    carrier = None
-    if data["carrier"]:
-        matches = reference.carriers.get(_squash(data["carrier"]), [])
-        if len(matches) == 1:
-            carrier = matches[0]
-        else:
-            fail("carrier", _("“%(value)s” is not a carrier of the portal; use one of: %(carriers)s.") % {
-                "value": data["carrier"],
-                "carriers": "、".join(c.name for c in reference.carriers_by_id.values()),
-            })  # fmt: skip
-    data["carrier"] = carrier.pk if carrier else None
+def _clean_field(text: str, reference: Reference, fail: Callable[[str, str], None]) -> int | None:
+    """The id of the focus field named `text` (a field, or industry/field), None when empty or unknown."""
+    if not text:
+        return None
+    matches = list({f.pk: f for f in reference.fields.get(_squash(text).replace("／", "/"), [])}.values())
+    if len(matches) > 1 and len([f for f in matches if f.parent_id]) == 1:
+        matches = [f for f in matches if f.parent_id]  # 大数据 the field, not 大数据 the industry
+    if not matches:
+        fail("industry_field", _("“%(value)s” is not a focus field of the portal; choose one from the sheet "
+                                 "“Lists”.") % {"value": text})  # fmt: skip
+        return None
+    if len({field.pk for field in matches}) > 1:
+        params = {"value": text, "example": f"{matches[0].parent}/{matches[0].name}"}
+        fail("industry_field", _("“%(value)s” is in more than one industry; write it as industry/field, e.g. "
+                                 "%(example)s.") % params)  # fmt: skip
+        return None
+    return matches[0].pk
 
-    stage = None
-    if data["stage"]:
-        stage = reference.stages.get(_squash(data["stage"]))
-        if stage is None:
-            fail("stage", _("“%(value)s” is not a stage; use one of: %(stages)s.") % {
-                "value": data["stage"], "stages": "、".join(str(label) for label in Stage.labels),
-            })  # fmt: skip
-        elif carrier is not None and stage not in carrier.stages:
-            fail("stage", _("%(carrier)s does not offer this stage; choose one of: %(stages)s.") % {
-                "carrier": carrier.name, "stages": "、".join(str(label) for label in carrier.stage_labels()),
-            })  # fmt: skip
-    data["stage"] = stage
 
-    cells["contact_phone"] = mask_phone(cells["contact_phone"])  # cells are for display: phones stay masked
-    return {"line": line, "cells": cells, "data": data, "errors": errors, "notes": []}
+def _clean_carrier(text: str, reference: Reference, fail: Callable[[str, str], None]) -> Carrier | None:
+    if not text:
+        return None
+    matches = reference.carriers.get(_squash(text), [])
+    if len(matches) == 1:
+        return matches[0]
+    fail("carrier", _("“%(value)s” is not a carrier of the portal; use one of: %(carriers)s.") % {
+        "value": text, "carriers": "、".join(c.name for c in reference.carriers_by_id.values()),
+    })  # fmt: skip
+    return None
+
+
+def _clean_stage(
+    text: str, carrier: Carrier | None, reference: Reference, fail: Callable[[str, str], None]
+) -> str | None:
+    """The stage named `text`, if `carrier` (when known) offers it."""
+    if not text:
+        return None
+    stage = reference.stages.get(_squash(text))
+    if stage is None:
+        fail("stage", _("“%(value)s” is not a stage; use one of: %(stages)s.") % {
+            "value": text, "stages": "、".join(str(label) for label in Stage.labels),
+        })  # fmt: skip
+    elif carrier is not None and stage not in carrier.stages:
+        fail("stage", _("%(carrier)s does not offer this stage; choose one of: %(stages)s.") % {
+            "carrier": carrier.name, "stages": "、".join(str(label) for label in carrier.stage_labels()),
+        })  # fmt: skip
+    return stage
 
 
 def mask_phone(phone: str) -> str:
@@ -531,20 +568,7 @@ def plan_rows(rows: list[dict], *, user, reference: Reference) -> None:
                        changes={})  # fmt: skip
             continue
         data = row["data"]
-        enterprise = None
-        if data["uscc"]:
-            enterprise = by_uscc.get(data["uscc"])
-        else:
-            teams = [e for e in by_name.get(data["name"], []) if e.kind == EnterpriseKind.TEAM]
-            companies = [e for e in by_name.get(data["name"], []) if e.kind == EnterpriseKind.COMPANY]
-            if len(teams) > 1:
-                _error(row, _("More than one team in the portal is called “%(name)s”; rename one of them first.")
-                       % {"name": data["name"]})  # fmt: skip
-            elif teams:
-                enterprise = teams[0]
-            elif companies:
-                _error(row, _("“%(name)s” is registered in the portal with the code %(uscc)s: fill in its code.")
-                       % {"name": data["name"], "uscc": companies[0].uscc})  # fmt: skip
+        enterprise = _known_enterprise(row, by_uscc, by_name)
         carrier = reference.carriers_by_id[data["carrier"]]
         if data["carrier"] not in allowed_carriers:
             _error(row, _("You may import tenants only into the carriers you manage; %(carrier)s is not one of them.")
@@ -566,23 +590,8 @@ def plan_rows(rows: list[dict], *, user, reference: Reference) -> None:
                 )  # fmt: skip
                 changes, enterprise_action = {}, "keep"
 
-        residency_action = "open"
         current = open_residencies.get(enterprise.pk) if enterprise is not None else None
-        if current is not None:
-            if current.carrier_id == data["carrier"] and current.stage == data["stage"]:
-                residency_action = "keep"
-                if current.started_on.isoformat() != data["started_on"]:
-                    row["notes"].append(
-                        _("Already in residence here since %(date)s; that residency is kept as it is.")
-                        % {"date": current.started_on.isoformat()}
-                    )
-            else:
-                _error(row, _("Already in residence at %(carrier)s (%(stage)s) since %(date)s; the import does not "
-                              "move tenants: record a promotion or transfer on the enterprise's page.") % {
-                    "carrier": current.carrier.name, "stage": current.get_stage_display(),
-                    "date": current.started_on.isoformat(),
-                })  # fmt: skip
-
+        residency_action = _residency_action(row, current)
         if row["errors"]:
             status = RowStatus.ERROR
         elif enterprise_action == "create":
@@ -595,6 +604,47 @@ def plan_rows(rows: list[dict], *, user, reference: Reference) -> None:
             status=status, enterprise_id=enterprise.pk if enterprise else None, enterprise_action=enterprise_action,
             residency_action=residency_action, changes=changes,
         )  # fmt: skip
+
+
+def _known_enterprise(
+    row: dict, by_uscc: dict[str, Enterprise], by_name: dict[str, list[Enterprise]]
+) -> Enterprise | None:
+    """The enterprise of the portal a row names: by its code, else the one team of that name (a row without a
+    code that names a company, or several teams, is an error)."""
+    data = row["data"]
+    if data["uscc"]:
+        return by_uscc.get(data["uscc"])
+    teams = [e for e in by_name.get(data["name"], []) if e.kind == EnterpriseKind.TEAM]
+    companies = [e for e in by_name.get(data["name"], []) if e.kind == EnterpriseKind.COMPANY]
+    if len(teams) > 1:
+        _error(row, _("More than one team in the portal is called “%(name)s”; rename one of them first.")
+               % {"name": data["name"]})  # fmt: skip
+    elif teams:
+        return teams[0]
+    elif companies:
+        _error(row, _("“%(name)s” is registered in the portal with the code %(uscc)s: fill in its code.")
+               % {"name": data["name"], "uscc": companies[0].uscc})  # fmt: skip
+    return None
+
+
+def _residency_action(row: dict, current: Residency | None) -> str:
+    """ "open" a residency, or "keep" the open one at the row's carrier and stage; one elsewhere is an error."""
+    data = row["data"]
+    if current is None:
+        return "open"
+    if current.carrier_id == data["carrier"] and current.stage == data["stage"]:
+        if current.started_on.isoformat() != data["started_on"]:
+            row["notes"].append(
+                _("Already in residence here since %(date)s; that residency is kept as it is.")
+                % {"date": current.started_on.isoformat()}
+            )
+        return "keep"
+    _error(row, _("Already in residence at %(carrier)s (%(stage)s) since %(date)s; the import does not "
+                  "move tenants: record a promotion or transfer on the enterprise's page.") % {
+        "carrier": current.carrier.name, "stage": current.get_stage_display(),
+        "date": current.started_on.isoformat(),
+    })  # fmt: skip
+    return "open"
 
 
 def _error(row: dict, message: str) -> None:

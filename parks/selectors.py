@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from parks.choices import Stage
 from parks.models import Accreditation, AnchorOrganisation, Building, Carrier, FocusField, Unit
 
-_AREA = DecimalField(max_digits=14, decimal_places=2)
+_AREA: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _subquery_total(queryset: QuerySet, field: str, output_field) -> Coalesce:
@@ -115,11 +115,11 @@ def carrier_detail(*, user, pk: int) -> Carrier:
     )
 
 
-def focus_fields_by_industry(fields) -> list[tuple[FocusField | None, list[FocusField]]]:
+def focus_fields_by_industry(fields) -> list[tuple[FocusField, list[FocusField]]]:
     """Group already-loaded focus fields (with parents selected) under their industries, in order."""
     groups: dict[int, tuple[FocusField, list[FocusField]]] = {}
     for field in fields:
-        industry = field if field.parent_id is None else field.parent
+        industry = field.parent or field  # an industry has no parent (and no query is made for it)
         groups.setdefault(industry.pk, (industry, []))
         if field.parent_id is not None:
             groups[industry.pk][1].append(field)

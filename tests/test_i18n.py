@@ -49,7 +49,7 @@ class PoEntry:
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")\s*$')
 
 
-def parse_po(text: str) -> list[PoEntry]:
+def parse_po(text: str) -> list[PoEntry]:  # noqa: C901 — a line-by-line state machine, one branch per kind of line
     """Entries of a .po file, header included (msgid ""). Handles flags, contexts, plurals and continued lines;
     obsolete (#~) entries are kept and marked."""
     entries: list[PoEntry] = []

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "enterprises",
     "incubation",
     "targets",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.management.commands.seed_demo import DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demo_uscc
 from accounts.models import User
 from accounts.roles import GROUP_NAMES
+from demo.management.commands.seed_demo import DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demo_uscc
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.uscc import uscc_problem
 from parks.models import Building, Unit

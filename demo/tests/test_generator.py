@@ -1,4 +1,4 @@
-"""The demo history generator (incubation.demo): deterministic, complete (every carrier and stage, every kind of
+"""The demo history generator (demo.generator): deterministic, complete (every carrier and stage, every kind of
 move, every application status) and consistent (no space let twice, timelines in order, everything marked demo)."""
 
 import datetime
@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import User
+from demo import generator as demo
 from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
@@ -20,7 +21,6 @@ from enterprises.models import (
 )
 from enterprises.selectors import not_filed
 from enterprises.uscc import uscc_problem
-from incubation import demo
 from incubation.choices import ApplicationStatus, TransitionKind
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 from parks.models import Carrier

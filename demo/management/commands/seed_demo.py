@@ -3,7 +3,7 @@ around. Idempotent.
 
 The carriers, fields and anchors are not demo data: they come from the plan (migration parks.0003). Buildings
 and units made here are marked 演示数据 (demo data) in their notes; enterprises are marked is_demo. Beside the
-few hand-written enterprises below, incubation.demo generates a deterministic history (--enterprises, --seed).
+few hand-written enterprises below, demo.generator generates a deterministic history (--enterprises, --seed).
 """
 
 from decimal import Decimal
@@ -15,6 +15,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from demo import generator as demo
+from demo.vocabulary import DEMO_NOTE, uscc_from_body
 from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
@@ -23,12 +25,9 @@ from enterprises.models import (
     TeamMember,
     TechSMERegistration,
 )
-from enterprises.uscc import check_character
-from incubation import demo
 from parks.models import Building, Carrier, FocusField, Unit
 
 DEMO_PASSWORD = "Linzi@Demo2026"
-DEMO_NOTE = "演示数据"
 DEMO_SIZE = 80  # generated enterprises: enough to fill every list, quick enough for `python3 dev.py run`
 DEMO_SEED = 2021
 
@@ -155,8 +154,7 @@ DEMO_TEAMS = [("智能机器人创业团队", "机器人"), ("中药配方颗粒
 
 
 def demo_uscc(number: int) -> str:
-    body = f"91370305MA{number:07d}"  # a made-up Linzi code: market regulation, enterprise, region 370305
-    return body + check_character(body)
+    return uscc_from_body(f"91370305MA{number:07d}")  # a made-up Linzi code: market regulation, enterprise, 370305
 
 
 class Command(BaseCommand):

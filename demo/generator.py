@@ -10,7 +10,9 @@ of the workflow, made through `application_act` and friends so their timelines e
 so the rows' own dates are moved back afterwards to keep each timeline consistent (the audit trail keeps the real
 time: it is append-only). Every enterprise made here is marked is_demo.
 
-The vocabulary (names, fields, people) is shared with the benchmark generator in bench/.
+The vocabulary (names, fields, people, made-up enterprises: demo.vocabulary) and the plan of each history
+(demo.planner) are shared with the benchmark generator, bench/generate.py, which writes the same kind of history
+in bulk.
 """
 
 from __future__ import annotations
@@ -28,6 +30,27 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from demo.planner import EXIT, GRADUATE, PROMOTE, TRANSFER, HistoryPlanner, Stay
+from demo.vocabulary import (
+    CORE,
+    DEMO_NOTE,
+    EXIT_NOTES,
+    GENERATED_USCC_PREFIX,
+    INVESTORS,
+    MORE_INFO_MESSAGES,
+    OVERRIDE_REASON,
+    PDF_BYTES,
+    POSITIONS,
+    PROJECTS,
+    REVIEW_COMMENTS,
+    START,
+    company_name,
+    made_up_enterprise,
+    person_name,
+    random_day,
+    random_uscc,
+    team_name,
+)
 from enterprises import services as enterprise_services
 from enterprises.choices import HTEOutcome
 from enterprises.models import (
@@ -40,148 +63,11 @@ from enterprises.models import (
     TeamMember,
     TechSMERegistration,
 )
-from enterprises.uscc import ALPHABET, check_character
 from incubation import rules, services
 from incubation.choices import ApplicationStatus as S
 from incubation.choices import ResidencyEndReason
 from incubation.models import Allocation, Application, Residency, Review
-from parks.models import Building, Carrier, FocusField, Unit
-
-DEMO_NOTE = "演示数据"
-CORE = "qizhihui"
-START = datetime.date(2021, 3, 1)  # the integrated base was set up in 2021 (临政办字〔2021〕41号)
-# A made-up Linzi code: market regulation (9), enterprise (1), Linzi (370305), then MA3… as Shandong's codes run.
-GENERATED_USCC_PREFIX = "91370305MA3"
-PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-# --- Vocabulary (shared with bench/generate.py) --------------------------------------------------------------------
-
-PLACE_PREFIXES = ["淄博", "淄博", "临淄", "临淄", "山东", "齐鲁"]
-TRADE_CHARACTERS = (
-    "齐睿泽鼎瑞华创恒通博远信德晟弘嘉润宏丰达安康诺迈卓智源汇航联盛坤泰和天云星海稷邦隆景峰晨辰昊宸岳骏铭凯耀"
-    "光明新元立拓维佳正乾尚思启"
-)
-# Focus field (as named in the plan) -> words a company in it puts in its name.
-FIELD_WORDS = {
-    "碳三": ["丙烯新材料科技", "碳三化工科技", "聚丙烯材料"],
-    "碳四": ["碳四化工科技", "丁二烯新材料", "精细化工"],
-    "碳五": ["碳五树脂科技", "石油树脂", "精细化工科技"],
-    "碳九": ["碳九树脂材料", "芳烃化工科技", "树脂科技"],
-    "聚氨酯": ["聚氨酯材料", "聚氨酯应用技术", "弹性体科技"],
-    "化工新材料": ["化工新材料", "高分子材料科技", "功能材料"],
-    "无人驾驶智能整机装备": ["智能驾驶科技", "无人驾驶装备", "智能车辆科技"],
-    "智能化部件": ["智能部件", "传感器科技", "智能控制技术"],
-    "线控底盘": ["线控底盘科技", "汽车电子", "底盘系统"],
-    "应用软件": ["软件科技", "信息技术", "智能软件"],
-    "动力电池": ["动力电池科技", "新能源科技", "储能技术"],
-    "机器人": ["机器人科技", "智能装备", "自动化科技"],
-    "大数据": ["大数据科技", "数据科技", "数字科技"],
-    "云计算": ["云计算科技", "云科技", "信息技术"],
-    "云服务": ["云服务", "网络科技", "数字服务"],
-    "人工智能": ["人工智能科技", "智能科技", "视觉科技"],
-    "原料药": ["原料药科技", "制药", "医药科技"],
-    "生物制药": ["生物医药科技", "生物技术", "生物制药"],
-    "医药包装": ["医药包装", "药用包材", "包装材料科技"],
-    "中药": ["中药科技", "中医药科技", "药业"],
-    "化学药": ["化学药研发", "药业", "医药科技"],
-    "药用辅料": ["药用辅料", "辅料科技", "医药材料"],
-    "CMC": ["医药研发", "药学研究", "医药技术服务"],
-    "集成电路材料": ["电子材料", "半导体材料", "集成电路材料"],
-    "无机非金属材料": ["陶瓷材料科技", "无机材料", "新材料科技"],
-    "特种纸": ["特种纸业", "纸基材料", "特种纸科技"],
-    "环保新材料": ["环保材料", "环保科技", "绿色材料"],
-}
-# Industry (top-level focus field) -> the high-tech fields (国科发火〔2016〕32号) its companies claim.
-HIGH_TECH_FIELDS = {
-    "绿色化工": ["new_materials", "resources_environment"],
-    "智能装备制造": ["advanced_manufacturing", "electronic_information", "new_energy"],
-    "大数据": ["electronic_information", "high_tech_services"],
-    "新医药": ["biomedicine"],
-    "新材料": ["new_materials", "resources_environment"],
-}
-PROJECTS = {
-    "绿色化工": ["高纯度碳四分离工艺", "水性聚氨酯涂料", "催化剂再生技术", "高性能弹性体"],
-    "智能装备制造": ["园区无人配送车", "线控转向系统", "巡检机器人", "电池管理系统"],
-    "大数据": ["工业互联网数据中台", "化工园区安全监测平台", "智慧物流调度系统", "视觉质检算法"],
-    "新医药": ["缓释制剂研发", "中药配方颗粒", "生物药 CMC 服务平台", "预灌封注射器包材"],
-    "新材料": ["电子级光刻胶配套材料", "高强特种纸", "陶瓷过滤膜", "可降解包装材料"],
-}
-SURNAMES = (
-    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤"
-)
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国志宏晨阳鹏辉琳婷雪峰浩宇欣怡子轩梓涵博文思远嘉"
-POSITIONS = ["总经理", "技术总监", "研发工程师", "市场总监", "财务负责人", "产品经理", "工艺工程师", "项目经理"]
-ROADS = ["临淄大道", "齐都路", "桓公路", "牛山路", "晏婴路", "闻韶路", "太公路", "辛店街道", "稷下街道", "雪宫街道"]
-INVESTORS = [
-    "淄博科创天使基金（演示）",
-    "临淄区产业引导基金（演示）",
-    "稷下创新投资（演示）",
-    "齐鲁新动能创投（演示）",
-    "鲁中成果转化基金（演示）",
-    "山东某产业资本（演示）",
-]
-MORE_INFO_MESSAGES = [
-    "请补充近两年的财务报表。",
-    "请补充知识产权证书扫描件和核心团队简历。",
-    "请说明场地需求的依据（设备清单、人员规模）。",
-]
-REVIEW_COMMENTS = [
-    "技术路线清晰，团队完整，建议入驻。",
-    "市场分析偏乐观，建议补充客户验证后入驻。",
-    "与载体重点领域契合度高，知识产权储备较好。",
-    "商业模式尚需打磨，技术有一定积累。",
-]
-EXIT_NOTES = {
-    ResidencyEndReason.EXITED_VOLUNTARY: ["企业迁往济南高新区发展", "业务调整，主动退出", "扩产需要更大场地，迁出"],
-    ResidencyEndReason.EXITED_REMOVED: ["连续两年未报送经营数据，按协议清退", "欠缴租金超过六个月，按协议清退"],
-}
-OVERRIDE_REASON = "演示数据：运营公司综合评估后同意（申请材料齐全，专家意见积极）"
-
-
-def trade_name(rng: random.Random) -> str:
-    return "".join(rng.sample(TRADE_CHARACTERS, 2))
-
-
-def company_name(rng: random.Random, field_name: str) -> str:
-    """A Linzi company name: place + trade name + field words + 有限公司, e.g. 淄博睿泽新材料科技有限公司."""
-    words = rng.choice(FIELD_WORDS.get(field_name, ["科技"]))
-    suffix = "股份有限公司" if rng.random() < 0.05 else "有限公司"
-    return f"{rng.choice(PLACE_PREFIXES)}{trade_name(rng)}{words}{suffix}"
-
-
-def team_name(rng: random.Random, field_name: str) -> str:
-    return f"{trade_name(rng)}{field_name}{rng.choice(['创业团队', '项目组', '创新团队'])}"
-
-
-def person_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-
-
-def uscc_from_body(body: str) -> str:
-    return body + check_character(body)
-
-
-def random_uscc(rng: random.Random, prefix: str = GENERATED_USCC_PREFIX) -> str:
-    """A valid code (GB 32100-2015) with `prefix` and a random organisation code."""
-    return uscc_from_body(prefix + "".join(rng.choice(ALPHABET) for _ in range(17 - len(prefix))))
-
-
-def mobile(rng: random.Random) -> str:
-    return f"1{rng.choice('3589')}{rng.randrange(10)}0533{rng.randrange(10000):04d}"
-
-
-def address(rng: random.Random) -> str:
-    return f"山东省淄博市临淄区{rng.choice(ROADS)}{rng.randrange(1, 999)}号"
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    return day + relativedelta(months=months)
-
-
-def random_day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
-    return first + datetime.timedelta(days=rng.randrange(max(1, (last - first).days + 1)))
-
+from parks.models import Building, Carrier, Unit
 
 # --- Demo space ---------------------------------------------------------------------------------------------------
 
@@ -229,11 +115,7 @@ def ensure_demo_space() -> None:
         )  # fmt: skip
 
 
-# --- The plan of one enterprise's history -------------------------------------------------------------------------
-
-PROMOTE, TRANSFER, GRADUATE, EXIT = "promote", "transfer", "graduate", "exit"
-LIMIT_MONTHS = {"seedbed": 12, "incubator": 48, "accelerator": 36, "industrial_park": 60}
-STAY_MONTHS = {"seedbed": (6, 18), "incubator": (14, 40), "accelerator": (12, 30), "industrial_park": (24, 60)}
+# --- What the demo is made of ---------------------------------------------------------------------------------------
 
 # The first enterprises start at each (carrier, stage) pair with a given first move, so that every pair and every
 # kind of move is in the demo whatever its size.
@@ -264,17 +146,6 @@ STATUS_WEIGHTS = {
 
 
 @dataclasses.dataclass
-class Stay:
-    carrier: Carrier
-    stage: str
-    start: datetime.date
-    planned_end: datetime.date
-    end: datetime.date | None = None
-    move: str | None = None  # how it ends: PROMOTE, TRANSFER, GRADUATE, EXIT, or None (still open)
-    unit: Unit | None = None
-
-
-@dataclasses.dataclass
 class Summary:
     enterprises: int = 0
     residencies: int = 0
@@ -284,85 +155,25 @@ class Summary:
     operating_reports: int = 0
 
 
-class HistoryPlanner:
-    """Plans made-up histories from the district's reference data: which field, when registered, and the stays
-    (carrier, stage, dates, how each ends). Shared by the demo generator and the benchmark generator (bench/)."""
+@dataclasses.dataclass
+class _Steps:
+    """The steps of one demo application as they are made, each a few days after the last: the day reached, the
+    day of each step, and its reviews as [review, assigned on, submitted on]."""
 
-    def __init__(self, *, rng: random.Random, today: datetime.date) -> None:
-        self.rng = rng
-        self.today = today
-        # Reference data, in a stable order (the same seed must give the same plan in any database).
-        self.carriers = {c.code: c for c in Carrier.objects.order_by("sort_order", "code")}
-        self.parks = [c for c in self.carriers.values() if c.code != CORE]
-        leaves = FocusField.objects.exclude(parent=None).select_related("parent")
-        self.fields = sorted(leaves, key=lambda f: (f.parent.sort_order, f.parent.name, f.sort_order, f.name))
-        # A leaf field -> the park that focuses on it (the core takes every field).
-        self.park_of_field: dict[int, Carrier] = {}
-        for park in self.parks:
-            for field in park.focus_fields.all():
-                self.park_of_field[field.pk] = park
-        self.fields_of_park = {
-            park.code: [f for f in self.fields if self.park_of_field.get(f.pk) == park] for park in self.parks
-        }
+    rng: random.Random
+    application: Application
+    staff: User
+    day: datetime.date
+    times: list[datetime.date]
+    reviews: list[list] = dataclasses.field(default_factory=list)
 
-    # -- planning --
+    def later(self, low: int = 1, high: int = 6) -> datetime.date:
+        self.day = self.day + datetime.timedelta(days=self.rng.randint(low, high))
+        return self.day
 
-    def field_for(self, carrier: Carrier):
-        pool = self.fields if carrier.code == CORE else self.fields_of_park[carrier.code]
-        return self.rng.choice(pool)
-
-    def next_move(self, stay: Stay) -> str | None:
-        options: list[tuple[str | None, int]] = [(None, 3), (EXIT, 1)]
-        if stay.stage == "seedbed":
-            options.append((PROMOTE, 5))
-        elif stay.stage == "incubator":
-            options += [(PROMOTE, 3), (GRADUATE, 3)]
-            if stay.carrier.code == CORE:
-                options.append((TRANSFER, 2))
-        elif stay.stage == "accelerator":
-            options += [(PROMOTE, 3), (GRADUATE, 2)]
-        moves, weights = zip(*options, strict=True)
-        return self.rng.choices(moves, weights)[0]
-
-    def following(self, stay: Stay, move: str, field) -> tuple[Carrier, str] | None:
-        park = self.park_of_field.get(field.pk) or self.parks[0]
-        if move == TRANSFER:
-            return park, stay.stage
-        if move != PROMOTE:
-            return None
-        if stay.stage == "seedbed":
-            return stay.carrier, "incubator"
-        if stay.stage == "incubator":
-            return (stay.carrier, "accelerator") if stay.carrier.code == CORE else (stay.carrier, "industrial_park")
-        return park, "industrial_park"  # from the core's accelerator to the park of its field
-
-    def plan_stays(self, carrier: Carrier, stage: str, start: datetime.date, field, first_move) -> list[Stay]:
-        stays: list[Stay] = []
-        move = first_move
-        while True:
-            low, high = STAY_MONTHS[stage]
-            stay = Stay(carrier=carrier, stage=stage, start=start, planned_end=add_months(start, LIMIT_MONTHS[stage]))
-            stays.append(stay)
-            move = move if len(stays) == 1 and first_move != "random" else self.next_move(stay)
-            if move is None:
-                break
-            end = add_months(start, self.rng.randint(low, high)) + datetime.timedelta(days=self.rng.randrange(28))
-            if end >= self.today - datetime.timedelta(days=14):
-                break
-            following = self.following(stay, move, field)
-            if following is None and move in (PROMOTE, TRANSFER):
-                break
-            stay.end, stay.move = end, move
-            if following is None:
-                break
-            carrier, stage = following
-            start = end
-            move = "random"
-        return stays
-
-    def registration_before(self, stage: str, start: datetime.date) -> datetime.date:
-        months = {"seedbed": (0, 5), "incubator": (1, 20), "accelerator": (20, 60), "industrial_park": (30, 90)}[stage]
-        return add_months(start, -self.rng.randint(*months)) - datetime.timedelta(days=self.rng.randrange(28))
+    def act(self, move: str, message: str = "", by: User | None = None) -> None:
+        services.application_act(application=self.application, move=move, by=by or self.staff, message=message)
+        self.times.append(self.later())
 
 
 class DemoGenerator(HistoryPlanner):
@@ -459,23 +270,15 @@ class DemoGenerator(HistoryPlanner):
             while (uscc := random_uscc(rng)) in self.codes:
                 pass
             self.codes.add(uscc)
-        founder = person_name(rng)
-        data = {
-            "name": name,
-            "kind": "company" if registered else "team",
-            "uscc": uscc,
-            "registered_on": registered,
-            "registered_capital": Decimal(rng.choice([50, 100, 200, 300, 500, 1000, 2000])) if registered else None,
-            "legal_representative": founder if registered else "",
-            "address": address(rng) if registered else "",
-            "industry_field": field,
-            "high_tech_field": rng.choice(HIGH_TECH_FIELDS.get(field.parent.name, ["new_materials"])),
-            "founder_type": rng.choices(["returnee", "university_student", "scientist", "other"], [2, 3, 3, 4])[0],
-            "contact_name": founder,
-            "contact_phone": mobile(rng),
-            "contact_email": f"contact{len(self.names):04d}@example.cn",
-            "description": f"专注于{field.name}领域的研发与产业化。",
-        }
+        data = made_up_enterprise(
+            rng,
+            field=field,
+            registered=registered,
+            name=name,
+            uscc=uscc,
+            email=f"contact{len(self.names):04d}@example.cn",
+        )
+        founder = data["contact_name"]
         enterprise = enterprise_services.enterprise_create(by=self.operator, data=data)
         Enterprise.objects.filter(pk=enterprise.pk).update(is_demo=True)  # not a field users set: demo data only
         enterprise.is_demo = True
@@ -704,90 +507,95 @@ class DemoGenerator(HistoryPlanner):
                      expert_scores: bool | None = None) -> Application:  # fmt: skip
         """One application brought to `status` through the workflow's services; its dates then moved back so
         that it was created on `apply_on` and each step followed a few days after the last."""
-        rng, staff = self.rng, self.operator
         applicant = self._applicant_user(enterprise)
-        times: list[datetime.date] = [apply_on]
-        day = apply_on
-
-        def later(low: int = 1, high: int = 6) -> datetime.date:
-            nonlocal day
-            day = day + datetime.timedelta(days=rng.randint(low, high))
-            return day
-
         application = services.application_create(enterprise=enterprise, carrier=carrier, stage=stage, by=applicant,
                                                   data=self._application_data(field, stage))  # fmt: skip
         plan = SimpleUploadedFile("商业计划书.pdf", PDF_BYTES, content_type="application/pdf")
         services.application_attach(application=application, upload=plan, title="商业计划书", kind="business_plan",
                                     by=applicant)  # fmt: skip
-        reviews: list[list] = []  # [review, assigned on, submitted on]
-
-        def act(move: str, message: str = "", by=staff) -> None:
-            services.application_act(application=application, move=move, by=by, message=message)
-            times.append(later())
-
+        steps = _Steps(rng=self.rng, application=application, staff=self.operator, day=apply_on, times=[apply_on])
         if status != S.DRAFT:
-            act("submit", by=applicant)
-            times[-1] = day = apply_on  # submitted the day it was written
-        if status in (S.WITHDRAWN,) and rng.random() < 0.5:
-            act("withdraw", "企业战略调整，暂不入驻。", by=applicant)
-            status = None  # done
-        if status in (S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
-            act("start_screening")
-            if status == S.MORE_INFO or (status != S.SCREENING and rng.random() < 0.25):
-                act("request_more_info", rng.choice(MORE_INFO_MESSAGES))
-                if status != S.MORE_INFO:
-                    act("respond", "已补充相关材料，请审阅。", by=applicant)
-        if status == S.REJECTED and rng.random() < 0.4:
-            act("reject", "不符合入驻条件：注册时间超过要求或与载体重点领域不符。")
-            status = None
+            steps.act("submit", by=applicant)
+            steps.times[-1] = steps.day = apply_on  # submitted the day it was written
+        status = self._screen(steps, status, applicant)
         if status in (S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
-            experts = [self.experts[0], *rng.sample(self.experts[1:], k=min(len(self.experts) - 1, rng.randint(1, 2)))]
-            assigned = day
-            for expert in experts:
-                review = services.review_assign(application=application, expert=expert, by=staff)
-                reviews.append([review, assigned, None])
-            application.refresh_from_db()  # the rubric, fixed by the first assignment
-            rubric = rules.rubric(application.scoring_rule_set)
-            act("send_to_review")
-            for item in reviews:
-                done = status != S.EXPERT_REVIEW or rng.random() < 0.5
-                if item[0].expert_id == self.experts[0].pk and status == S.EXPERT_REVIEW:
-                    done = expert_scores if expert_scores is not None else self._expert_turn()
-                if status == S.WITHDRAWN:
-                    done = False
-                if done:
-                    base = rng.randint(55, 90)
-                    scores = {item_.code: min(100, max(0, base + rng.randint(-10, 10))) for item_ in rubric}
-                    services.review_submit(review=item[0], scores=scores, comment=rng.choice(REVIEW_COMMENTS),
-                                           by=item[0].expert)  # fmt: skip
-                    item[2] = later(1, 4)
-            if status == S.WITHDRAWN:
-                act("withdraw", "已获得其他园区入驻资格。", by=applicant)
-                status = None
-            elif status != S.EXPERT_REVIEW:
-                act("close_review")
+            status = self._review(steps, status, applicant, expert_scores)
         if status == S.APPROVED:
-            act("approve", "专家评审通过，同意入驻。")
+            steps.act("approve", "专家评审通过，同意入驻。")
         elif status == S.REJECTED:
-            act("reject", "专家评审平均分未达到入驻要求。")
+            steps.act("reject", "专家评审平均分未达到入驻要求。")
         if admit is not None:
-            start = admit.start
-            overrun = day - (start - datetime.timedelta(days=1))
-            if overrun.days > 0:  # the steps ran past the admission date: they happened earlier
-                times = [moment - overrun for moment in times]
-                reviews = [[review, on - overrun, done - overrun if done else None] for review, on, done in reviews]
-            services.application_admit(
-                application=application, started_on=start, by=staff, planned_end_on=admit.planned_end,
-                agreement_no=f"LZ-{start:%Y}-{self._next_serial():04d}", units=[admit.unit] if admit.unit else [],
-                allocation_end=admit.end or admit.planned_end,
-            )  # fmt: skip
-            times.append(min(start, self.today))
-            if admit.unit:
-                self.summary.allocations += 1
-        self._backdate(application, times, reviews)
+            self._admit(steps, admit)
+        self._backdate(application, steps.times, steps.reviews)
         self.summary.applications += 1
         application.refresh_from_db()
         return application
+
+    def _screen(self, steps: _Steps, status: str | None, applicant: User) -> str | None:
+        """Withdrawn before screening, screened (with a request for more information), or rejected at screening:
+        the status still to reach, None when the application got there."""
+        rng = self.rng
+        if status in (S.WITHDRAWN,) and rng.random() < 0.5:
+            steps.act("withdraw", "企业战略调整，暂不入驻。", by=applicant)
+            return None  # done
+        if status in (S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION, S.APPROVED, S.REJECTED, S.WITHDRAWN):
+            steps.act("start_screening")
+            if status == S.MORE_INFO or (status != S.SCREENING and rng.random() < 0.25):
+                steps.act("request_more_info", rng.choice(MORE_INFO_MESSAGES))
+                if status != S.MORE_INFO:
+                    steps.act("respond", "已补充相关材料，请审阅。", by=applicant)
+        if status == S.REJECTED and rng.random() < 0.4:
+            steps.act("reject", "不符合入驻条件：注册时间超过要求或与载体重点领域不符。")
+            return None
+        return status
+
+    def _review(self, steps: _Steps, status: str, applicant: User, expert_scores: bool | None) -> str | None:
+        """Experts assigned and sent to review, some scores in, then withdrawn or the review closed: the status
+        still to reach, None when the application got there."""
+        rng, application = self.rng, steps.application
+        experts = [self.experts[0], *rng.sample(self.experts[1:], k=min(len(self.experts) - 1, rng.randint(1, 2)))]
+        assigned = steps.day
+        for expert in experts:
+            review = services.review_assign(application=application, expert=expert, by=steps.staff)
+            steps.reviews.append([review, assigned, None])
+        application.refresh_from_db()  # the rubric, fixed by the first assignment
+        rubric = rules.rubric(application.scoring_rule_set)
+        steps.act("send_to_review")
+        for item in steps.reviews:
+            done = status != S.EXPERT_REVIEW or rng.random() < 0.5
+            if item[0].expert_id == self.experts[0].pk and status == S.EXPERT_REVIEW:
+                done = expert_scores if expert_scores is not None else self._expert_turn()
+            if status == S.WITHDRAWN:
+                done = False
+            if done:
+                base = rng.randint(55, 90)
+                scores = {item_.code: min(100, max(0, base + rng.randint(-10, 10))) for item_ in rubric}
+                services.review_submit(review=item[0], scores=scores, comment=rng.choice(REVIEW_COMMENTS),
+                                       by=item[0].expert)  # fmt: skip
+                item[2] = steps.later(1, 4)
+        if status == S.WITHDRAWN:
+            steps.act("withdraw", "已获得其他园区入驻资格。", by=applicant)
+            return None
+        if status != S.EXPERT_REVIEW:
+            steps.act("close_review")
+        return status
+
+    def _admit(self, steps: _Steps, admit: Stay) -> None:
+        """Admit the approved application to the planned stay (its steps moved back to end before it starts)."""
+        start = admit.start
+        overrun = steps.day - (start - datetime.timedelta(days=1))
+        if overrun.days > 0:  # the steps ran past the admission date: they happened earlier
+            steps.times = [moment - overrun for moment in steps.times]
+            steps.reviews = [[review, on - overrun, done - overrun if done else None]
+                             for review, on, done in steps.reviews]  # fmt: skip
+        services.application_admit(
+            application=steps.application, started_on=start, by=steps.staff, planned_end_on=admit.planned_end,
+            agreement_no=f"LZ-{start:%Y}-{self._next_serial():04d}", units=[admit.unit] if admit.unit else [],
+            allocation_end=admit.end or admit.planned_end,
+        )  # fmt: skip
+        steps.times.append(min(start, self.today))
+        if admit.unit:
+            self.summary.allocations += 1
 
     def _operating_reports(self) -> None:
         """Annual operating reports of the demo tenants (companies in residency): verified for each year in
@@ -963,18 +771,23 @@ class _ReportWriter:
         )  # fmt: skip
 
 
+def role_user(username: str, *, name: str, role: Role) -> User:
+    """The made-up account `username` in `role`'s group, created if missing with a password nobody can sign in
+    with (the demo's extra experts and applicants, the benchmark's users)."""
+    user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    return user
+
+
 def demo_experts() -> list:
     """The demo expert (`expert`, who signs in) and two colleagues who score beside them (no password)."""
-    experts = [User.objects.get(username="expert")]
-    group = Group.objects.get(name=GROUP_NAMES[Role.EXPERT])
-    for username, name in [("expert-sun", "评审专家 孙丽（演示）"), ("expert-zhou", "评审专家 周航（演示）")]:
-        user, created = User.objects.get_or_create(username=username, defaults={"name": name})
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        user.groups.add(group)
-        experts.append(user)
-    return experts
+    colleagues = [("expert-sun", "评审专家 孙丽（演示）"), ("expert-zhou", "评审专家 周航（演示）")]
+    return [User.objects.get(username="expert")] + [
+        role_user(username, name=name, role=Role.EXPERT) for username, name in colleagues
+    ]
 
 
 def generated_exists() -> bool:
