@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Error, Locator, Page
 
@@ -17,6 +18,9 @@ AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 # WCAG 2.1 A and AA (what GB/T 37668-2019 asks of web content) and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 FAILING_IMPACTS = frozenset({"critical", "serious"})
+# Pages that are not the portal's own: Swagger UI (drf-spectacular-sidecar), the API reference for developers, with
+# its own colours and markup that the portal does not style.
+EXEMPT_PATHS = ("/api/docs/",)
 
 # Marks the document audited, and marks it again for an audit when nodes are added or removed after that.
 WATCH_SCRIPT = """
@@ -65,7 +69,7 @@ def format_violations(url: str, violations: list[dict]) -> str:
 
 def audit(page: Page) -> None:
     """Run axe on the page's current document unless it was audited as it is; raise on critical/serious."""
-    if page.is_closed() or getattr(page, "_axe_auditing", False):
+    if page.is_closed() or getattr(page, "_axe_auditing", False) or urlsplit(page.url).path in EXEMPT_PATHS:
         return
     page._axe_auditing = True
     try:
