@@ -21,6 +21,9 @@ class ReportRunTriggerForm(BootstrapFormMixin, forms.Form):
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, first_year: int, **kwargs):
+        # Ids of its own: the report-run list shows this form beside its filter, whose year and kind are `id_year`
+        # and `id_kind` too, and a label's `for` must name one control.
+        kwargs.setdefault("auto_id", "id_trigger_%s")
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, y) for y in range(this_year, first_year - 1, -1)]

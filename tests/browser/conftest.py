@@ -1,11 +1,14 @@
 """Browser journeys in headless Chromium (Debian's package), driven by Playwright. Screenshots of every page
-visited go to test-artifacts/screenshots/ so a person can look at what users see."""
+visited go to test-artifacts/screenshots/ so a person can look at what users see, and axe-core audits every page
+(tests/browser/axe.py): a critical or serious accessibility violation fails the journey."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.browser import axe
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -36,6 +39,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            axe.install()
             browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
             yield browser
             browser.close()
@@ -43,13 +47,36 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def new_context(browser, locale: str = "zh-CN", width: int = 1366):
+    """A browser context as the journeys use it: a laptop's window, the language asked for, axe in every page."""
+    return axe.audited_context(browser.new_context(viewport={"width": width, "height": 900}, locale=locale))
+
+
+def close_context(context, *, audit: bool = True) -> None:
+    """Audit the pages still open (the last page of a journey has no action after it), then close the context.
+    A journey that already failed is not audited again: its own error is the one to read."""
+    try:
+        for open_page in context.pages if audit else ():
+            axe.audit(open_page)
+    finally:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.journey_failed = True
+    return report
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+def page(browser, request):
+    context = new_context(browser)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    close_context(context, audit=not getattr(request.node, "journey_failed", False))
 
 
 @pytest.fixture

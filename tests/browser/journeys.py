@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise, EnterpriseMembership
 from parks.models import FocusField
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, close_context, new_context
 from tests.browser.test_structure_journey import sign_in
 
 APPLICANT_NAME = "淄博云翔数据科技有限公司"
@@ -27,14 +27,16 @@ def shot(page, name: str) -> Path:
 @contextmanager
 def session(browser, live_server, username: str, locale: str = "zh-CN") -> Iterator:
     """A fresh browser context signed in as `username` (its own cookies: several people at once)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=locale)
+    context = new_context(browser, locale)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    failed = True
     try:
         sign_in(page, live_server, username)
         yield page
+        failed = False
     finally:
-        context.close()
+        close_context(context, audit=not failed)
 
 
 def real_pdf(directory: Path, name: str = "商业计划书.pdf") -> Path:

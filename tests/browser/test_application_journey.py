@@ -246,8 +246,8 @@ def test_an_application_from_draft_to_graduation(browser, live_server, users, tm
 
         # The same page in English, chosen with the navigation bar's language selector.
         page.goto(f"{live_server.url}/incubation/applications/{application.pk}/")
-        page.select_option("select[name=language]", "en")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():  # the language form posts, then comes back to this page
+            page.select_option("select[name=language]", "en")
         assert "Approved" in page.locator("h1").inner_text()
         assert page.locator("#timeline").get_by_text("Timeline").is_visible()
         assert page.locator("#timeline").get_by_text("Admitted").is_visible()

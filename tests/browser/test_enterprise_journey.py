@@ -47,8 +47,8 @@ def test_staff_register_an_enterprise_and_its_certificate(page, live_server, use
     assert page.get_by_text("淄博齐创新材料科技有限公司").is_visible()
     screenshot("22-enterprise-list-search")
 
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the language form posts, then comes back to this page
+        page.select_option("select[name=language]", "en")
     page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
     assert page.get_by_text("High-tech enterprise certificates").is_visible()
     screenshot("24-enterprise-detail-english")

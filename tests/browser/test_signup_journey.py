@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from config.celery import app
 from enterprises.models import Enterprise
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, close_context, new_context
 from tests.browser.test_structure_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,7 @@ def test_a_founder_signs_up_verifies_and_registers_their_team(
 
     # The operating company is told, in the portal and by mail.
     assert [m.subject for m in mail.outbox if m.to == ["operator@example.cn"]] == ["新企业已登记：齐智汇新材料创业团队"]
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context = new_context(browser)
     staff = context.new_page()
     try:
         sign_in(staff, live_server, operator.username)
@@ -92,5 +92,6 @@ def test_a_founder_signs_up_verifies_and_registers_their_team(
         staff.click("#notifications >> text=查看")
         staff.wait_for_url(f"{live_server.url}/enterprises/{enterprise.pk}/")
         assert staff.locator("#nav-notifications .badge").count() == 0
+        close_context(context)
     finally:
         context.close()

@@ -74,8 +74,8 @@ def test_staff_see_the_six_carriers_in_chinese_and_edit_one(page, live_server, u
     screenshot("05b-unit-form-errors")
     assert not building.units.filter(code="A202").exists()
 
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the language form posts, then comes back to this page
+        page.select_option("select[name=language]", "en")
     page.goto(f"{live_server.url}/parks/")
     assert page.get_by_text("Big Data Industrial Park").first.is_visible()
     screenshot("06-carriers-english")
