@@ -11,7 +11,7 @@ from accounts.mixins import BootstrapFormMixin
 from accounts.services import EMAIL_MAX_LENGTH
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Username or email"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
