@@ -293,6 +293,8 @@ def test_sign_up_shows_every_error_of_a_submit_at_once(client, users):
     html = response.content.decode()
     assert "11 位" in html and "两次输入的密码不一致" in html
     assert "密码长度太短" in html and "至少包含" in html
+    for name in ("name", "phone", "password", "password_confirm"):  # each field in error is marked as such
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*class="[^"]*is-invalid', html), name
     assert not User.objects.filter(email="chen@example.cn").exists()
 
 

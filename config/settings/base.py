@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "accounts",
     "parks",
     "enterprises",
@@ -52,8 +53,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.AuditContextMiddleware",
+    "accounts.middleware.PrivateResponseMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +130,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp 4 format): every script, style, font and image is served by the portal itself
+# (static/vendor), and templates hold no inline script, style attribute or event handler (static/js/portal.js,
+# static/css/layout.css), so nothing else is allowed. Bootstrap's CSS draws form controls with data: SVG images.
+# The API reference pages (config/urls.py) widen it for their third-party viewers; a document download sets its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=0.5)
 # Lock the account, wherever the attempts come from (等保 2.0: limit failed sign-ins per account). The key is the
@@ -192,7 +214,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "accounts.api.exceptions.portal_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "accounts.api.renderers.PortalBrowsableAPIRenderer",
     ],
 }
 SPECTACULAR_SETTINGS = {
