@@ -71,10 +71,11 @@ def record(
     )
 
 
-def history_of(obj: models.Model) -> models.QuerySet[AuditEvent]:
-    """The audit events of one object, newest first, with their actors."""
+def history_of(obj: models.Model, *, reader=None) -> models.QuerySet[AuditEvent]:
+    """The audit events of one object, newest first, with their actors; with `reader`, only those they may read."""
+    events = AuditEvent.objects.all() if reader is None else AuditEvent.objects.for_user(reader)
     return (
-        AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        events.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
         .select_related("actor", "content_type")
         .order_by("-occurred_at", "-id")
     )

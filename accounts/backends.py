@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.lockout import account_for_identifier
 from accounts.models import Notification, User
 
 
@@ -29,7 +30,7 @@ class PortalModelBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username and "@" in username and password is not None:
-            user = User._default_manager.filter(Q(email__iexact=username) | Q(username=username)).first()
+            user = account_for_identifier(username)
             if user is None:
                 User().set_password(password)  # take as long as a real check: the timing reveals no address
                 return None

@@ -2,17 +2,16 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lockout import account_for_identifier
 from accounts.mixins import BootstrapFormMixin
-from accounts.models import User
 from accounts.services import EMAIL_MAX_LENGTH
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Username or email"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
@@ -39,10 +38,8 @@ class PortalAuthenticationForm(AuthenticationForm):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not username or not password:
             return False
-        user = User.objects.filter(
-            Q(username=username) | Q(email__iexact=username), self_registered=True, email_verified_at__isnull=True
-        ).first()
-        return user is not None and user.check_password(password)
+        user = account_for_identifier(username)
+        return user is not None and user.awaits_email_verification and user.check_password(password)
 
 
 class SignUpForm(BootstrapFormMixin, forms.Form):

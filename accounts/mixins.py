@@ -135,10 +135,21 @@ class BootstrapFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._mark_invalid_fields()
+
+    def add_error(self, field, error):
+        # Errors added after validation (a service's refusal) mark their fields too.
+        super().add_error(field, error)
+        if hasattr(self, "cleaned_data"):
+            self._mark_invalid_fields()
+
+    def _mark_invalid_fields(self) -> None:
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                classes = widget.attrs.get("class", "").split()
+                if "is-invalid" not in classes:
+                    widget.attrs["class"] = " ".join([*classes, "is-invalid"])
 
 
 __all__ = ["BootstrapFormMixin", "RestrictedListView", "ServiceFormMixin", "ServiceFormView", "restricted_object"]

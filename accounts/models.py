@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -73,15 +73,41 @@ SECURITY_ACTIONS = (
 )
 
 
+def _audited_objects_in_scope(user) -> Q:
+    """The events whose object lies in `user`'s scope: for each model with a scoped queryset, the rows the user may
+    change (what they manage), or, where they may only read the model, the rows they may read (their tenants)."""
+    from django.apps import apps
+
+    from accounts.roles import can
+
+    scoped = [model for model in apps.get_models() if isinstance(model._default_manager.all(), RestrictedQuerySet)]
+    content_types = ContentType.objects.get_for_models(*scoped)  # one query at most
+    in_scope = Q(pk__in=[])
+    for model in scoped:
+        action = "change" if can(user, "change", model) else "view"
+        if not can(user, action, model):
+            continue
+        keys = model._default_manager.all().for_user(user, action).order_by().values(key=Cast("pk", models.CharField()))
+        in_scope |= Q(content_type=content_types[model], object_id__in=keys)
+    return in_scope
+
+
 class AuditEventQuerySet(models.QuerySet):
-    """The roles POLICY allows read the trail of changes; only the system administrator reads security events."""
+    """The roles POLICY allows read the trail of changes; only the system administrator reads security events.
+
+    Those who oversee every carrier (the operating company, the bureau) read the whole trail of changes. A park
+    administrator reads the events of objects in their own scope (their carriers, their tenants, their
+    applications), as every other page of theirs is scoped: not other carriers' events, nor users' records."""
 
     def for_user(self, user, action: str = "view"):
         from accounts.roles import Role, can, has_role
 
         if action != "view" or not can(user, "view", self.model):
             return self.none()
-        return self if has_role(user, Role.ADMIN) else self.exclude(action__in=SECURITY_ACTIONS)
+        events = self if has_role(user, Role.ADMIN) else self.exclude(action__in=SECURITY_ACTIONS)
+        if has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+            return events
+        return events.filter(_audited_objects_in_scope(user))
 
 
 class AuditEvent(models.Model):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import EmailValidator
@@ -60,45 +61,81 @@ def absolute_url(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def _send_verification_email(user: User) -> bool:
-    """Mail the verification link. A mail server that fails is logged, not raised: the person can ask again."""
-    context = {
-        "user": user,
-        "url": absolute_url(reverse("accounts:verify_email", args=[verification_token(user)])),
-        "days": settings.EMAIL_VERIFICATION_DAYS,
-        "portal_name": settings.PORTAL_NAME,
-    }
-    subject = " ".join(render_to_string("accounts/email/verify_email_subject.txt", context).split())
-    body = render_to_string("accounts/email/verify_email.txt", context)
+def _mail_account_owner(user: User, template: str, **context) -> bool:
+    """Mail `user` accounts/email/<template>.txt (subject: <template>_subject.txt). A mail server that fails is
+    logged, not raised: the person can ask again."""
+    context = {"user": user, "portal_name": settings.PORTAL_NAME, **context}
+    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"accounts/email/{template}.txt", context)
     try:
         EmailMessage(subject=subject, body=body, to=[user.email]).send()
     except Exception:
-        logger.exception("could not send the verification email to user %s", user.pk)
+        logger.exception("could not send the %s email to user %s", template, user.pk)
         return False
     return True
 
 
-def user_sign_up(*, name: str, email: str, password: str, phone: str = "") -> User:
-    """Create an inactive enterprise user (企业用户) whose username is their email address, and mail them a link
-    to verify it. An address already in use is refused, unless its account was never verified and its last link
-    has expired: then that account is taken over by this sign-up (nobody can hold an address they cannot read)."""
+def _send_verification_email(user: User) -> bool:
+    """Mail the verification link."""
+    return _mail_account_owner(
+        user,
+        "verify_email",
+        url=absolute_url(reverse("accounts:verify_email", args=[verification_token(user)])),
+        days=settings.EMAIL_VERIFICATION_DAYS,
+    )
+
+
+def sign_up_problems(*, name: str, email: str, password: str | None, phone: str = "") -> dict[str, list[str]]:
+    """Every problem with a sign-up's input at once ({field: messages}, {} if none): the name, the address's shape,
+    the phone and the password's strength. It never looks at whether the address has an account."""
     name, email, phone = (name or "").strip(), normalise_email(email), (phone or "").strip()
-    errors: dict[str, list] = {}
+    problems: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = [_("Please enter your name.")]
+        problems["name"] = [_("Please enter your name.")]
     try:
         EmailValidator()(email)
         if len(email) > EMAIL_MAX_LENGTH:
             raise ValidationError(_("An email address of at most 150 characters, please."))
     except ValidationError as error:
-        errors["email"] = error.messages
+        problems["email"] = error.messages
     if phone:
         try:
             validate_mainland_mobile(phone)
         except ValidationError as error:
-            errors["phone"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+            problems["phone"] = error.messages
+    if password is not None:
+        try:  # judged against the account it would create, whether or not the address is taken
+            password_validation.validate_password(password, User(username=email, email=email, name=name))
+        except ValidationError as error:
+            problems["password"] = error.messages
+    return problems
+
+
+def _send_account_exists_email(user: User) -> bool:
+    """Tell an address's owner that someone tried to sign up with it, with a link to reset the password. At most
+    one such mail per account per RESEND_INTERVAL, so the form cannot be used to flood someone's mailbox."""
+    if not cache.add(f"accounts:sign-up-attempt-mail:{user.pk}", 1, timeout=int(RESEND_INTERVAL.total_seconds())):
+        return False
+    return _mail_account_owner(
+        user,
+        "account_exists",
+        sign_in_url=absolute_url(reverse("accounts:login")),
+        reset_url=absolute_url(reverse("accounts:password_reset")),
+    )
+
+
+def user_sign_up(*, name: str, email: str, password: str, phone: str = "") -> User | None:
+    """Create an inactive enterprise user (企业用户) whose username is their email address, and mail them a link
+    to verify it; returns the new account.
+
+    The caller answers the same whether or not the address already has an account, so the page reveals no
+    addresses: for an address in use, nothing is created, its owner is mailed that someone tried to sign up (with
+    a link to reset their password), and None is returned. An account that was never verified and whose last link
+    has expired is taken over by this sign-up instead (nobody can hold an address they cannot read)."""
+    problems = sign_up_problems(name=name, email=email, password=password, phone=phone)
+    if problems:
+        raise ValidationError(problems)
+    name, email, phone = name.strip(), normalise_email(email), (phone or "").strip()
 
     now = timezone.now()
     try:
@@ -111,27 +148,31 @@ def user_sign_up(*, name: str, email: str, password: str, phone: str = "") -> Us
                 and existing.awaits_email_verification
                 and (existing.verification_sent_at or existing.date_joined) < now - _verification_lifetime()
             )
-            if existing is not None and not expired:
-                raise ValidationError({"email": _("An account with this email address already exists.")})
-            user = existing or User(self_registered=True)
-            user.username, user.email, user.name, user.phone = email, email, name, phone
-            user.is_active, user.date_joined, user.verification_sent_at = False, now, now
-            try:
-                password_validation.validate_password(password, user)
-            except ValidationError as error:
-                raise ValidationError({"password": error.messages}) from error
-            user.set_password(password)
-            user.full_clean(exclude=["password"])
-            user.save()
-            user.groups.add(Group.objects.get(name=GROUP_NAMES[SIGN_UP_ROLE]))
-            record(
-                actor=user,
-                action=AuditAction.SIGN_UP,
-                obj=user,
-                changes={"email": [None, email], "name": [None, name], "phone": [None, phone]},
-            )
-    except IntegrityError as error:  # the same address signed up at the same moment
-        raise ValidationError({"email": _("An account with this email address already exists.")}) from error
+            owner = existing if existing is not None and not expired else None
+            if owner is not None:
+                User().set_password(password)  # the work of a sign-up: the answer's timing reveals no address
+            else:
+                user = existing or User(self_registered=True)
+                user.username, user.email, user.name, user.phone = email, email, name, phone
+                user.is_active, user.date_joined, user.verification_sent_at = False, now, now
+                user.set_password(password)
+                user.full_clean(exclude=["password"])
+                user.save()
+                user.groups.add(Group.objects.get(name=GROUP_NAMES[SIGN_UP_ROLE]))
+                record(
+                    actor=user,
+                    action=AuditAction.SIGN_UP,
+                    obj=user,
+                    changes={"email": [None, email], "name": [None, name], "phone": [None, phone]},
+                )
+    except IntegrityError:  # the same address signed up at the same moment: the other sign-up holds it
+        return None
+    if owner is not None:
+        if owner.awaits_email_verification:
+            user_resend_verification(email=email)  # its owner signed up and has not confirmed yet: the link again
+        else:
+            _send_account_exists_email(owner)
+        return None
     _send_verification_email(user)
     return user
 

@@ -1,11 +1,11 @@
 """Sign-in, sign-out and failed sign-ins are security events: they go to the audit trail (等保 2.0)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.translation import gettext
 
 from accounts import audit
+from accounts.lockout import account_for_identifier
 from accounts.models import AuditAction
 from accounts.network import client_ip
 
@@ -25,13 +25,9 @@ def audit_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    from accounts.models import User
-
     # A password typed into the username box must not end up in the append-only trail: name only real accounts.
     username = str(credentials.get("username", ""))[:150]
-    # People who signed up type their email address (accounts.backends.PortalModelBackend).
-    named = Q(username=username) | Q(email__iexact=username) if "@" in username else Q(username=username)
-    user = User.objects.filter(named).first()
+    user = account_for_identifier(username)
     audit.record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,

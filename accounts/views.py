@@ -126,8 +126,23 @@ class SignUpView(AnonymousOnlyMixin, ServiceFormMixin, FormView):
         )
 
     def get_success_url(self) -> str:
-        self.request.session["signed_up_email"] = self.result.email
+        # The same page whether or not the address already had an account (its owner was mailed instead).
+        self.request.session["signed_up_email"] = services.normalise_email(self.form.cleaned_data["email"])
         return reverse("accounts:sign_up_done")
+
+    def form_invalid(self, form):
+        # Every problem at once: what the service would refuse, for the fields the form itself found no fault in.
+        data = form.cleaned_data
+        problems = services.sign_up_problems(
+            name=data.get("name", form.data.get("name", "")),
+            email=data.get("email", form.data.get("email", "")),
+            password=data.get("password"),
+            phone=data.get("phone", ""),
+        )
+        for field, messages_ in problems.items():
+            if field not in form.errors:
+                form.add_error(field, messages_)
+        return super().form_invalid(form)
 
 
 class SignUpDoneView(AnonymousOnlyMixin, TemplateView):

@@ -170,8 +170,9 @@ def document_store(
     with transaction.atomic():
         ensure_allowed_to_add(by, Document)
         ensure_allowed(by, "change", enterprise)
+        file_name = file_kind.names(upload.name)  # by what the file is, not by the extension it was sent with
         document = Document(
-            enterprise=enterprise, kind=kind, title=(title or upload.name)[:200], original_name=upload.name[:255],
+            enterprise=enterprise, kind=kind, title=(title or upload.name)[:200], original_name=file_name[-255:],
             content_type=file_kind.content_type, size=upload.size, sha256=uploads.sha256_of(upload), uploaded_by=by,
         )  # fmt: skip
         if evidence_of is not None:
@@ -180,14 +181,14 @@ def document_store(
             field = {TechSMERegistration: "tech_sme_registration", HTECertificate: "hte_certificate",
                      Honour: "honour"}[type(evidence_of)]  # fmt: skip
             setattr(document, field, evidence_of)
-        document.file.save(upload.name, upload, save=False)
+        document.file.save(file_name, upload, save=False)
         try:
             document.save()
         except Exception:
             document.file.delete(save=False)
             raise
         record(actor=by, action=AuditAction.CREATE, obj=document,
-               changes={"title": [None, document.title], "file": [None, document.original_name]})  # fmt: skip
+               changes={"title": [None, document.title], "file": [None, upload.name[:255]]})  # fmt: skip
     return document
 
 

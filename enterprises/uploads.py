@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,16 @@ class FileKind:
     label: str
     content_type: str
     extension: str
+    other_extensions: tuple[str, ...] = ()
+
+    def names(self, filename: str) -> str:
+        """`filename` with the extension of this kind: a DOCX sent as "plan.html" is "plan.docx" (a file is stored
+        and offered by what it is, never by what its name claims). A right extension stays as it was written."""
+        path = PurePath(filename or "")
+        stem = path.stem if path.suffix else path.name
+        if path.suffix.lower() in (self.extension, *self.other_extensions):
+            return path.name
+        return f"{stem or self.code}{self.extension}"
 
 
 PDF = FileKind("pdf", "PDF", "application/pdf", ".pdf")
@@ -28,8 +39,9 @@ DOCX = FileKind(
 )
 XLSX = FileKind("xlsx", "Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 PNG = FileKind("png", "PNG", "image/png", ".png")
-JPEG = FileKind("jpeg", "JPEG", "image/jpeg", ".jpg")
+JPEG = FileKind("jpeg", "JPEG", "image/jpeg", ".jpg", (".jpeg",))
 KINDS = {kind.code: kind for kind in (PDF, DOCX, XLSX, PNG, JPEG)}
+KIND_BY_CONTENT_TYPE = {kind.content_type: kind for kind in KINDS.values()}
 ACCEPTED_LABELS = "PDF、DOCX、XLSX、PNG、JPG"
 
 
@@ -98,3 +110,9 @@ def sha256_of(upload: UploadedFile) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def download_name(filename: str, content_type: str) -> str:
+    """The name a stored file is offered under: its name with the extension of the type judged at upload."""
+    kind = KIND_BY_CONTENT_TYPE.get(content_type)
+    return kind.names(filename) if kind is not None else filename

@@ -20,7 +20,7 @@ from accounts.mixins import (
     style_filter_form,
 )
 from accounts.roles import OPERATING_ROLES, Role, can, has_role, roles_of
-from enterprises import periods, report_workflow, selectors, services
+from enterprises import periods, report_workflow, selectors, services, uploads
 from enterprises.choices import DocumentKind, EnterpriseKind, ReportPeriod, ReportStatus
 from enterprises.filters import DeadlineFilter, EnterpriseFilter, NotFiledFilter, ReportFilter
 from enterprises.forms import (
@@ -333,7 +333,10 @@ class DocumentDownloadView(PortalView, View):
             raise Http404(_("The file is missing from storage; ask the operating company.")) from missing
         inline = document.content_type in ("application/pdf", "image/png", "image/jpeg")
         response = FileResponse(
-            handle, as_attachment=not inline, filename=document.original_name, content_type=document.content_type
+            handle,
+            as_attachment=not inline,
+            filename=uploads.download_name(document.original_name, document.content_type),
+            content_type=document.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

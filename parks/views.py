@@ -59,7 +59,7 @@ class CarrierDetailView(PortalView, TemplateView):
             and (editable or not has_role(user, Role.PARK_STAFF)),
             can_delete_accreditation=editable and can(user, "delete", Accreditation),
             can_see_history=can(user, "view", "accounts.auditevent"),
-            history=history_of(carrier)[:10] if can(user, "view", "accounts.auditevent") else [],
+            history=history_of(carrier, reader=user)[:10] if can(user, "view", "accounts.auditevent") else [],
             **kwargs,
         )
 
@@ -73,7 +73,7 @@ class CarrierHistoryView(PortalView, TemplateView):
         carrier = restricted_object(self.request.user, Carrier, self.kwargs["pk"])
         if not can(self.request.user, "view", "accounts.auditevent"):
             raise PermissionDenied
-        page = Paginator(history_of(carrier), 50).get_page(self.request.GET.get("page"))
+        page = Paginator(history_of(carrier, reader=self.request.user), 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(carrier=carrier, page_obj=page, **kwargs)
 
 

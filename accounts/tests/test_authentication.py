@@ -137,3 +137,88 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(client, users):
     client.post("/accounts/login/", {"username": "operator1", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.7")
 
     assert AuditEvent.objects.get(action=AuditAction.LOGIN).remote_addr == "127.0.0.1"
+
+
+# --- The lockout counts the account, not the string typed ---------------------------------------------------------
+
+
+def _fail(client, username, times):
+    for _ in range(times):
+        sign_in(client, username, "wrong-password")
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["operator@example.com", "OPERATOR@Example.COM", "  operator@example.com  ", "OPERATOR1", " operator1 "],
+)
+def test_failures_under_an_alias_lock_the_account_for_every_spelling(client, users, alias):
+    users[Role.OPERATOR].email = "operator@example.com"
+    users[Role.OPERATOR].save()
+    _fail(client, alias, settings.AXES_FAILURE_LIMIT)
+
+    for spelling in ("operator1", "operator@example.com", "Operator@Example.com"):
+        response = sign_in(client, spelling, PASSWORD)
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_username_cannot_sign_in_by_its_email_address(client, users):
+    users[Role.OPERATOR].email = "operator@example.com"
+    users[Role.OPERATOR].save()
+    _fail(client, "operator1", settings.AXES_FAILURE_LIMIT)
+
+    assert sign_in(client, "operator@example.com", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_spread_over_case_variants_of_an_address_add_up(client, users):
+    users[Role.PARK_STAFF].email = "park@example.com"
+    users[Role.PARK_STAFF].save()
+    variants = ["park@example.com", "Park@example.com", "PARK@EXAMPLE.COM", "park@Example.com", " pArk@example.com"]
+    for variant in variants[: settings.AXES_FAILURE_LIMIT]:
+        sign_in(client, variant, "wrong-password")
+
+    assert sign_in(client, "park1", PASSWORD).status_code == 429
+
+
+def test_case_variants_of_an_unknown_name_count_as_one(client, users):
+    for variant in [
+        "ghost@example.com",
+        "GHOST@example.com",
+        "Ghost@Example.com",
+        "gHost@example.com",
+        " ghost@example.com",
+    ]:
+        sign_in(client, variant, "wrong-password")
+
+    assert sign_in(client, "GHOST@EXAMPLE.COM", "wrong-password").status_code == 429
+
+
+def test_an_alias_lockout_does_not_lock_another_account(client, users):
+    users[Role.OPERATOR].email = "operator@example.com"
+    users[Role.OPERATOR].save()
+    _fail(client, "OPERATOR@example.com", settings.AXES_FAILURE_LIMIT)
+
+    assert sign_in(client, "bureau1", PASSWORD).status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address_over_every_account(client, users, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    names = [f"guess{number}" for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT)]
+    for name in names:  # one failure each: no account reaches its own limit
+        sign_in(client, name, "wrong-password")
+
+    response = sign_in(client, "bureau1", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked.
+    other = client.post("/accounts/login/", {"username": "bureau1", "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
+    assert other.status_code == 302
+
+
+def test_below_the_address_limit_an_office_still_signs_in(client, users, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for name in [f"typo{number}" for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1)]:
+        sign_in(client, name, "wrong-password")
+
+    assert sign_in(client, "bureau1", PASSWORD).status_code == 302

@@ -81,14 +81,70 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(users, overrid
     assert mail.outbox == []
 
 
-def test_an_address_is_unique_whatever_its_case(users):
+def test_an_address_in_use_creates_nothing_and_mails_its_owner_a_reset_link(users):
+    owner = UserFactory(username="chen", email="chen.xiao@example.cn")
+    password_before = owner.password
+
+    assert sign_up(email="CHEN.XIAO@example.cn") is None
+
+    assert User.objects.filter(email__iexact="chen.xiao@example.cn").count() == 1
+    owner.refresh_from_db()
+    assert owner.password == password_before and owner.username == "chen"
+    assert not AuditEvent.objects.filter(action=AuditAction.SIGN_UP).exists()
+    [message] = mail.outbox
+    assert message.to == ["chen.xiao@example.cn"]
+    assert "/accounts/password/reset/" in message.body and "/accounts/signup/verify/" not in message.body
+
+
+def test_repeated_sign_ups_with_an_address_in_use_mail_its_owner_once_a_minute(users):
     UserFactory(username="chen", email="chen.xiao@example.cn")
 
-    with pytest.raises(ValidationError) as refused:
-        sign_up(email="CHEN.XIAO@example.cn")
+    sign_up()
+    sign_up()
 
-    assert "已存在" in " ".join(refused.value.message_dict["email"])
-    assert User.objects.filter(email__iexact="chen.xiao@example.cn").count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_sign_up_with_an_address_still_awaiting_confirmation_mails_the_link_again(users):
+    pending = sign_up()
+    User.objects.filter(pk=pending.pk).update(verification_sent_at=timezone.now() - timedelta(minutes=5))
+    mail.outbox.clear()
+
+    assert sign_up(name="别人", password="Another-Secret-99") is None
+
+    pending.refresh_from_db()
+    assert pending.name == "陈晓" and pending.check_password(STRONG)  # the waiting account is not taken over
+    [message] = mail.outbox
+    assert "/accounts/signup/verify/" in message.body
+
+
+def test_the_sign_up_page_answers_the_same_whether_or_not_the_address_has_an_account(client, users):
+    UserFactory(username="taken", email="taken@example.cn")
+    form = {"name": "陈晓", "phone": "", "password": STRONG, "password_confirm": STRONG}
+
+    answers = []
+    for address in ("taken@example.cn", "free@example.cn"):
+        client.cookies.clear()
+        response = client.post(reverse("accounts:sign_up"), {**form, "email": address})
+        page = client.get(response["Location"]).content.decode().replace(address, "ADDRESS")
+        page = re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', "", page)  # a token per request
+        answers.append((response.status_code, response["Location"], page))
+
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (302, reverse("accounts:sign_up_done"))
+    assert [message.to for message in mail.outbox] == [["taken@example.cn"], ["free@example.cn"]]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert "/accounts/signup/verify/" in mail.outbox[1].body
+
+
+def test_a_weak_password_is_refused_alike_for_an_address_in_use(users):
+    UserFactory(username="taken", email="taken@example.cn")
+
+    for address in ("taken@example.cn", "free@example.cn"):
+        with pytest.raises(ValidationError) as refused:
+            sign_up(email=address, password="short1!A")
+        assert set(refused.value.message_dict) == {"password"}
+    assert mail.outbox == []
 
 
 def test_the_database_refuses_two_accounts_with_one_address(users):
@@ -224,6 +280,41 @@ def test_sign_up_form_errors_are_in_chinese_and_nothing_is_saved(client, users):
     response = client.post(reverse("accounts:sign_up"), {**form, "password_confirm": STRONG})
     assert "11 位" in response.content.decode()
     assert not User.objects.filter(email="chen@example.cn").exists()
+
+
+def test_sign_up_shows_every_error_of_a_submit_at_once(client, users):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {"name": " ", "email": "chen@example.cn", "phone": "1390533", "password": "abc", "password_confirm": "x"},
+    )
+
+    errors = response.context["form"].errors
+    assert set(errors) >= {"name", "phone", "password", "password_confirm"}
+    html = response.content.decode()
+    assert "11 位" in html and "两次输入的密码不一致" in html
+    assert "密码长度太短" in html and "至少包含" in html
+    for name in ("name", "phone", "password", "password_confirm"):  # each field in error is marked as such
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*class="[^"]*is-invalid', html), name
+    assert not User.objects.filter(email="chen@example.cn").exists()
+
+
+def test_password_errors_are_in_the_pages_language(client, users):
+    form = {"name": "陈晓", "email": "chen@example.cn", "phone": "", "password": "Ab1!", "password_confirm": "Ab1!"}
+
+    chinese = client.post(reverse("accounts:sign_up"), form).content.decode()
+    assert "密码长度太短。密码必须包含至少 10 个字符。" in chinese
+    assert "too short" not in chinese
+
+    client.cookies["django_language"] = "en"
+    english = client.post(reverse("accounts:sign_up"), form).content.decode()
+    assert "This password is too short. It must contain at least 10 characters." in english
+
+
+def test_the_sign_in_form_is_styled_as_every_other_form(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+
+    assert re.search(r'<input type="text" name="username"[^>]*class="form-control', html)
+    assert re.search(r'<input type="password" name="password"[^>]*class="form-control', html)
 
 
 def test_a_bad_link_page_offers_to_send_a_new_one(client, users):

@@ -86,3 +86,59 @@ def test_evidence_through_the_api_and_deleting_it(client_for, users, own, other)
     assert client.delete(f"/api/v1/documents/{body['id']}/").status_code == 204
     assert not Document.objects.exists()
     assert client_for(users[Role.BUREAU]).get("/api/v1/documents/").status_code == 200
+
+
+# --- Files are named by what they are, not by the extension they were sent with ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "content", "stored_suffix", "offered_as"),
+    [
+        ("plan.html", "docx", ".docx", "plan.docx"),
+        ("扫描件.PDF.exe", "pdf", ".pdf", "扫描件.PDF.pdf"),
+        ("photo.jpeg", "jpeg", ".jpeg", "photo.jpeg"),
+        ("noextension", "png", ".png", "noextension.png"),
+        ("Report.XLSX", "xlsx", ".xlsx", "Report.XLSX"),
+    ],
+)
+def test_a_stored_file_and_its_download_are_named_by_the_detected_type(
+    client_for, users, own, sent_as, content, stored_suffix, offered_as
+):
+    from urllib.parse import quote
+
+    from incubation.tests.factories import office_bytes
+
+    payload = {
+        "docx": office_bytes("word/document.xml"),
+        "xlsx": office_bytes("xl/workbook.xml"),
+        "pdf": PDF_BYTES,
+        "png": PNG_BYTES,
+        "jpeg": b"\xff\xd8\xff\xe0" + b"\0" * 32,
+    }[content]
+    client = client_for(users[Role.ENTERPRISE])
+    response = client.post(_upload_url(own), {"title": "材料", "file": SimpleUploadedFile(sent_as, payload)})
+    assert response.status_code == 302
+
+    document = Document.objects.get()
+    assert document.file.name.endswith(stored_suffix)
+    assert document.original_name == offered_as
+    download = client.get(reverse("enterprises:document_download", args=[document.pk]))
+    disposition = download["Content-Disposition"]
+    assert offered_as in disposition or quote(offered_as) in disposition
+    assert ".html" not in disposition and ".exe" not in disposition
+
+
+def test_a_document_stored_before_under_a_wrong_extension_is_offered_by_its_type(client_for, users, own):
+    from django.core.files.base import ContentFile
+
+    from incubation.tests.factories import office_bytes
+
+    document = Document(
+        enterprise=own.enterprise, title="旧材料", original_name="plan.html", size=10, sha256="0" * 64,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )  # fmt: skip
+    document.file.save("plan.html", ContentFile(office_bytes("word/document.xml")), save=True)
+
+    download = client_for(users[Role.ENTERPRISE]).get(reverse("enterprises:document_download", args=[document.pk]))
+
+    assert 'filename="plan.docx"' in download["Content-Disposition"]

@@ -75,8 +75,18 @@ def page(browser, request):
     context = new_context(browser)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Whatever the Content-Security-Policy refused on any page of the journey fails it: a refused script or style
+    # is a page that does not work as it should.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     close_context(context, audit=not getattr(request.node, "journey_failed", False))
+    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
