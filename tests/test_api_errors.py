@@ -99,7 +99,7 @@ def test_deleting_a_unit_with_allocations_is_refused_through_the_api(visit, own_
     _let_unit(unit)
     response = visit(Role.OPERATOR).delete(reverse("unit-detail", args=[unit.pk]))
     assert response.status_code == 400
-    assert "allocated" in response.json()["non_field_errors"][0]
+    assert "已分配给入驻企业" in response.json()["non_field_errors"][0]
     assert Unit.objects.filter(pk=unit.pk).exists()
 
 
@@ -108,7 +108,7 @@ def test_deleting_a_unit_with_allocations_is_refused_on_the_page(visit, own_park
     _let_unit(unit)
     response = visit(Role.OPERATOR).post(reverse("parks:unit_delete", args=[unit.pk]), follow=True)
     assert response.status_code == 200
-    assert "allocated" in response.content.decode()
+    assert "已分配给入驻企业" in response.content.decode()
     assert Unit.objects.filter(pk=unit.pk).exists()
 
 
@@ -118,7 +118,7 @@ def test_deleting_a_focus_field_enterprises_use_is_refused(visit, users):
     EnterpriseFactory(industry_field=field)
     response = visit(Role.OPERATOR).delete(reverse("focus-field-detail", args=[field.pk]))
     assert response.status_code == 400
-    assert "enterprise" in response.json()["non_field_errors"][0]
+    assert "家企业归属该领域" in response.json()["non_field_errors"][0]
     assert FocusField.objects.filter(pk=field.pk).exists()
 
 
