@@ -9,7 +9,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, AuditEvent
 
@@ -83,9 +86,6 @@ def history_of(obj: models.Model, *, reader=None) -> models.QuerySet[AuditEvent]
 
 def only_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     """`data` as a dict, or a ValidationError naming the fields a service does not let its caller change."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationError(
@@ -123,10 +123,16 @@ def save_with_audit(*, instance: models.Model, by, data: Mapping[str, Any], fiel
 
 
 def delete_with_audit(*, instance: models.Model, by, fields: Iterable[str]) -> None:
-    """Delete `instance` and record its last values. Call inside the service's transaction."""
+    """Delete `instance` and record its last values. Call inside the service's transaction. Rows that still refer
+    to it (a protected foreign key) refuse with a ValidationError, never a server error."""
     last = snapshot(instance, fields)
     record(actor=by, action=AuditAction.DELETE, obj=instance, changes={k: [v, None] for k, v in last.items()})
-    instance.delete()
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            _("%(object)s is still referred to by other records and cannot be deleted.") % {"object": instance}
+        ) from error
 
 
 __all__ = [

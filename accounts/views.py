@@ -14,8 +14,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
+from rest_framework import exceptions as api_exceptions
 
 from accounts import audit, services
+from accounts.api.exceptions import api_error_response, is_api_request
 from accounts.filters import AuditEventFilter, NotificationFilter
 from accounts.forms import PortalAuthenticationForm, ResendVerificationForm, SignUpForm
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormMixin, restricted_object
@@ -76,14 +78,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def permission_denied(request, exception=None):
+    if is_api_request(request):
+        return api_error_response(api_exceptions.PermissionDenied)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    if is_api_request(request):
+        return api_error_response(api_exceptions.NotFound)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if is_api_request(request):
+        return api_error_response(api_exceptions.APIException)
     # Rendered without the request: the database or Redis may be what failed, and context processors need them.
     return HttpResponseServerError(loader.get_template("500.html").render())
 

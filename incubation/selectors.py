@@ -184,26 +184,40 @@ def tech_sme_renewal_alerts(*, user, today: datetime.date | None = None) -> Quer
 # --- Applications ------------------------------------------------------------------------------------------------
 
 
+def with_review_counts(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """`applications`, each with the number of experts assigned (`experts_assigned`) and done (`experts_done`)."""
+    reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    return applications.annotate(
+        experts_assigned=Coalesce(
+            Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+        ),
+        experts_done=Coalesce(
+            Subquery(
+                reviews.filter(submitted_at__isnull=False).annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+
+
+def residencies_with_months(
+    residencies: QuerySet[Residency], *, today: datetime.date | None = None
+) -> QuerySet[Residency]:
+    """`residencies`, each with the whole months it has lasted (`months_in_residence`): to its end, or to today."""
+    today = today or timezone.localdate()
+    return residencies.annotate(
+        months_in_residence=MonthsBetween(F("started_on"), Coalesce(F("ended_on"), Value(today)))
+    )
+
+
 def application_queue(*, user, with_documents: bool = False) -> QuerySet[Application]:
     """The applications `user` may see, with what the queue shows: applicant, carrier, field, the number of
     experts assigned and done, and (for those who may read reviews) the average weighted score; with
     `with_documents`, the ids of their documents too (one query for the page, as the API lists them)."""
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    queryset = (
-        Application.objects.for_user(user)
-        .select_related("enterprise", "enterprise__industry_field", "carrier")
-        .annotate(
-            experts_assigned=Coalesce(
-                Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
-            ),
-            experts_done=Coalesce(
-                Subquery(
-                    reviews.filter(submitted_at__isnull=False).annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-        )
+    queryset = with_review_counts(
+        Application.objects.for_user(user).select_related("enterprise", "enterprise__industry_field", "carrier")
     )
     if with_documents:
         queryset = queryset.prefetch_related(Prefetch("documents", queryset=Document.objects.only("pk")))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import delete_with_audit, only_fields, save_with_audit
@@ -147,9 +148,14 @@ def unit_update(*, unit: Unit, by, data: Mapping[str, Any]) -> Unit:
 
 
 def unit_delete(*, unit: Unit, by) -> None:
+    """Delete a unit never let. A unit with allocations (current or past) stays: they are the tenants' record."""
     with transaction.atomic():
         unit = Unit.objects.select_related("building").select_for_update(of=("self",)).get(pk=unit.pk)
         ensure_allowed(by, "delete", unit)
+        if unit.allocations.exists():
+            raise ValidationError(
+                _("This unit has been allocated to tenants; it stays on record with its allocations.")
+            )
         delete_with_audit(instance=unit, by=by, fields=("building", *UNIT_FIELDS))
 
 
@@ -181,7 +187,7 @@ def focus_field_update(*, field: FocusField, by, data: Mapping[str, Any]) -> Foc
 
 
 def focus_field_delete(*, field: FocusField, by) -> None:
-    """Delete a focus field no carrier uses and with no field under it."""
+    """Delete a focus field no carrier and no enterprise uses and with no field under it."""
     with transaction.atomic():
         field = _lock(FocusField, field.pk)
         ensure_allowed(by, "delete", field)
@@ -191,5 +197,14 @@ def focus_field_delete(*, field: FocusField, by) -> None:
             raise ValidationError(
                 _("Carriers still focus on this field: %(carriers)s.")
                 % {"carriers": "、".join(str(carrier) for carrier in field.carriers.all())}
+            )
+        if enterprises := field.enterprises.count():
+            raise ValidationError(
+                ngettext(
+                    "%(count)s enterprise is classified under this field; change its field first.",
+                    "%(count)s enterprises are classified under this field; change their field first.",
+                    enterprises,
+                )
+                % {"count": enterprises}
             )
         delete_with_audit(instance=field, by=by, fields=FOCUS_FIELD_FIELDS)

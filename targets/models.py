@@ -44,6 +44,18 @@ class TargetPlan(models.Model):
         return self.name
 
 
+class TargetQuerySet(RestrictedQuerySet):
+    """The operating company and the bureau read every target; park staff the plan's district-wide targets and
+    their own carriers' (the carriers whose figures the dashboard shows them: `selectors.figure_scope`), never
+    another carrier's."""
+
+    def scope_for(self, user, action: str):
+        from targets.selectors import figure_scope  # targets.selectors imports these models
+
+        district, carriers = figure_scope(user)
+        return self if district else self.filter(Q(carrier__isnull=True) | Q(carrier__in=carriers))
+
+
 class Target(models.Model):
     """One target: for `year`, `indicator` (read in `form`) should be `comparison` `value` (or, for the
     accreditation indicator, reach `level`), district-wide (`carrier` empty) or at one carrier."""
@@ -69,7 +81,7 @@ class Target(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.roles import OPERATING_ROLES, can, roles_of
+from accounts.api.viewsets import PolicyAPIView, RestrictedViewSet
+from accounts.roles import OPERATING_ROLES, roles_of
 from enterprises import report_workflow, selectors, services
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import Enterprise, EnterpriseMembership, OperatingReport, ReportDeadline
@@ -85,7 +85,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class OperatingReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    RestrictedViewSet,
 ):  # fmt: skip
     """Operating reports, scoped by role: an enterprise user's own, park staff their carriers' tenants', the
     operating company and the bureau all. `?current=true` keeps the current version of each period."""
@@ -98,9 +98,8 @@ class OperatingReportViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {"submit": "change", "verify": "change", "return_": "change", "correct": "change"}
 
-    def get_queryset(self):
-        action_name = {"list": "view", "retrieve": "view", "create": "add"}.get(self.action, "change")
-        reports = selectors.report_list(user=self.request.user, action=action_name)
+    def scoped_queryset(self):
+        reports = selectors.report_list(user=self.request.user, action=self.policy_action_name)
         if self.request.query_params.get("current") == "true":
             reports = reports.current()
         return reports
@@ -182,7 +181,7 @@ class ReportDeadlineSerializer(serializers.ModelSerializer):
 
 class ReportDeadlineViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    RestrictedViewSet,
 ):  # fmt: skip
     """The deadlines the operating company has set (read by whoever files or follows reports); a period without
     one has the default deadline."""
@@ -192,10 +191,6 @@ class ReportDeadlineViewSet(
     filterset_fields = ["year", "period"]
     ordering = ["-year", "period"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self):
-        action_name = {"list": "view", "retrieve": "view", "create": "add"}.get(self.action, "change")
-        return super().get_queryset().for_user(self.request.user, action_name)
 
     def perform_create(self, serializer):
         serializer.instance = services.deadline_save(by=self.request.user, data=serializer.validated_data)
@@ -220,51 +215,46 @@ class NotFiledRowSerializer(serializers.Serializer):
         return self.context["days_overdue"]
 
 
-class NotFiledView(APIView):
+class NotFiledQuerySerializer(serializers.Serializer):
+    """The period of the not-filed list and whom to show (the web page's NotFiledFilter, as query parameters)."""
+
+    year = serializers.IntegerField(min_value=2017, max_value=2100, required=False, help_text="Default: last year.")
+    period = serializers.ChoiceField(choices=ReportPeriod.choices, default=ReportPeriod.ANNUAL)
+    carrier = serializers.IntegerField(required=False, min_value=1)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+
+
+@extend_schema(parameters=[NotFiledQuerySerializer], summary="Enterprises that have not filed a period's report")
+class NotFiledView(PolicyAPIView, generics.ListAPIView):
     """Who has not filed a period's report (default: last year's annual report): the tenants in residency then, in
     the user's scope, without a submitted or verified report."""
 
-    queryset = None
-    allow_any_role = True
+    policy_page = "enterprises.reports_not_filed"
+    serializer_class = NotFiledRowSerializer
+    filter_backends = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, description="Default: last year."),
-            OpenApiParameter("period", str, enum=ReportPeriod.values, description="Default: annual."),
-            OpenApiParameter("carrier", int),
-            OpenApiParameter("stage", str, enum=Stage.values),
-            OpenApiParameter("page", int),
-        ],
-        responses=NotFiledRowSerializer(many=True),
-        summary="Enterprises that have not filed a period's report",
-    )
-    def get(self, request):
-        if not can(request.user, "view", "enterprises.reports_not_filed"):
-            raise PermissionDenied
-        today = timezone.localdate()
-        try:
-            year = int(request.query_params.get("year", today.year - 1))
-        except ValueError as error:
-            raise serializers.ValidationError({"year": [_("Enter a whole number.")]}) from error
-        period = request.query_params.get("period", ReportPeriod.ANNUAL)
-        if period not in ReportPeriod.values:
-            raise serializers.ValidationError({"period": [_("Choose the period the report covers.")]})
-        rows = selectors.not_filed(user=request.user, year=year, period=period)
-        if request.query_params.get("carrier", "").isdigit():
-            rows = rows.filter(residency_carrier=int(request.query_params["carrier"]))
-        if request.query_params.get("stage"):
-            rows = rows.filter(residency_stage=request.query_params["stage"])
-        rows = rows.order_by("name", "pk")
-        deadline = selectors.report_deadline(year=year, period=period)
-        paginator = self.paginator
-        page = paginator.paginate_queryset(rows, request, view=self)
-        context = {"days_overdue": deadline.days_overdue(today)}
-        return paginator.get_paginated_response(NotFiledRowSerializer(page, many=True, context=context).data)
+    def query(self) -> dict:
+        if not hasattr(self, "_query"):
+            serializer = NotFiledQuerySerializer(data=self.request.query_params)
+            serializer.is_valid(raise_exception=True)
+            self._query = {"year": timezone.localdate().year - 1, **serializer.validated_data}
+        return self._query
 
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            from rest_framework.pagination import PageNumberPagination
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Enterprise.objects.none()
+        query = self.query()
+        rows = selectors.not_filed(user=self.request.user, year=query["year"], period=query["period"])
+        if "carrier" in query:
+            rows = rows.filter(residency_carrier=query["carrier"])
+        if "stage" in query:
+            rows = rows.filter(residency_stage=query["stage"])
+        return rows.order_by("name", "pk")
 
-            self._paginator = PageNumberPagination()
-        return self._paginator
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            query = self.query()
+            deadline = selectors.report_deadline(year=query["year"], period=query["period"])
+            context["days_overdue"] = deadline.days_overdue(timezone.localdate())
+        return context

@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api.viewsets import RestrictedModelViewSet
+from accounts.api.viewsets import RestrictedModelViewSet, RestrictedViewSet
 from enterprises import selectors, services
 from enterprises.api.serializers import (
     RECORD_SERIALIZERS,
@@ -43,10 +43,11 @@ class EnterpriseViewSet(RestrictedModelViewSet):
     ordering = ["name"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def scoped_queryset(self):
         if self.request.query_params.get("q") and "ordering" not in self.request.query_params:
             self.ordering = None  # a search keeps its own order: the closest names first
-        action = {"update": "change", "partial_update": "change"}.get(self.action, "view")
+        # Registering reads the new enterprise back as its registrar may see it.
+        action = "view" if self.action == "create" else self.policy_action_name
         return selectors.enterprise_list(user=self.request.user, action=action)
 
     def perform_create(self, serializer):
@@ -109,9 +110,7 @@ EVIDENCE_MODELS = {
 }
 
 
-class DocumentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, RestrictedViewSet):
     """Uploaded documents of the enterprises you may see. Evidence of a qualification is uploaded here; business
     plans and supplements through the application's `upload` command."""
 
@@ -119,10 +118,6 @@ class DocumentViewSet(
     serializer_class = DocumentSerializer
     filterset_fields = ["enterprise", "kind"]
     ordering = ["-uploaded_at", "-id"]
-    policy_actions = {"evidence": "add"}
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, "delete" if self.action == "destroy" else "view")
 
     def perform_destroy(self, instance):
         services.document_delete(document=instance, by=self.request.user)
@@ -132,7 +127,7 @@ class DocumentViewSet(
         responses={201: DocumentSerializer},
         summary="Upload evidence of a tech-SME registration, an HTE certificate or an honour",
     )
-    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], policy_action="add")
     def evidence(self, request):
         serializer = EvidenceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

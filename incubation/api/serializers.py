@@ -6,7 +6,7 @@ from incubation.models import Allocation, Application, ApplicationEvent, Residen
 
 
 class ResidencySerializer(serializers.ModelSerializer):
-    months_in_residence = serializers.IntegerField(read_only=True, required=False)
+    months_in_residence = serializers.SerializerMethodField()
 
     class Meta:
         model = Residency
@@ -15,6 +15,17 @@ class ResidencySerializer(serializers.ModelSerializer):
             "ended_on", "end_reason", "months_in_residence",
         ]  # fmt: skip
         read_only_fields = ["ended_on", "end_reason"]
+
+    def get_months_in_residence(self, residency) -> int:
+        """Whole months from the start to the end (or to today): the selector's annotation, or one query."""
+        months = getattr(residency, "months_in_residence", None)
+        if months is None:
+            months = (
+                selectors.residencies_with_months(Residency.objects.filter(pk=residency.pk))
+                .values_list("months_in_residence", flat=True)
+                .get()
+            )
+        return months
 
 
 class AllocationSerializer(serializers.ModelSerializer):
@@ -92,8 +103,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     fields (carrier and stage only on creation)."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    experts_assigned = serializers.IntegerField(read_only=True, required=False)
-    experts_done = serializers.IntegerField(read_only=True, required=False)
+    experts_assigned = serializers.SerializerMethodField()
+    experts_done = serializers.SerializerMethodField()
     allowed_moves = serializers.SerializerMethodField()
 
     class Meta:
@@ -109,6 +120,22 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "enterprise", "status", "documents", "screening_rule_set", "screening_results", "scoring_rule_set",
             "decision_reason", "residency", "submitted_at", "decided_at", "created_at",
         ]  # fmt: skip
+
+    @staticmethod
+    def _review_counts(application) -> Application:
+        """The application with its review counts: the queue's annotations, or one query (a command's answer)."""
+        if not hasattr(application, "experts_assigned"):
+            counts = selectors.with_review_counts(Application.objects.filter(pk=application.pk))
+            application.experts_assigned, application.experts_done = counts.values_list(
+                "experts_assigned", "experts_done"
+            ).get()
+        return application
+
+    def get_experts_assigned(self, application) -> int:
+        return self._review_counts(application).experts_assigned
+
+    def get_experts_done(self, application) -> int:
+        return self._review_counts(application).experts_done
 
     def get_allowed_moves(self, application) -> list[str]:
         """The workflow moves the requesting user may make now (the same answer as the application's page)."""

@@ -4,11 +4,12 @@ The same services as the web pages; confirming twice applies once."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api.viewsets import RestrictedViewSet
 from incubation import tenant_import
 from incubation.models import TenantImport
 
@@ -45,16 +46,13 @@ class TenantImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The filled-in XLSX template (at most 5,000 rows, 5 MB).")
 
 
-class TenantImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TenantImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     """Imports of existing tenants: staff only; park staff see their own and import into their own carriers."""
 
     queryset = TenantImport.objects.select_related("created_by", "applied_by")
     serializer_class = TenantImportSerializer
     filterset_fields = ["status"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, "change" if self.action == "confirm" else "view")
 
     @extend_schema(
         request={"multipart/form-data": TenantImportUploadSerializer},
@@ -85,7 +83,7 @@ class TenantImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         summary="Confirm an import",
         description="Applies the previewed rows in one transaction; a second confirmation changes nothing.",
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def confirm(self, request, pk=None):
         record = tenant_import.tenant_import_apply(tenant_import=self.get_object(), by=request.user)
         return Response(TenantImportSerializer(record).data)

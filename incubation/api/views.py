@@ -6,12 +6,13 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api.viewsets import RestrictedViewSet
 from accounts.roles import TENANT_OVERSIGHT, has_role
 from enterprises.api.serializers import DocumentSerializer
 from incubation import selectors, services
@@ -41,27 +42,23 @@ from incubation.filters import ApplicationFilter
 from incubation.models import Allocation, Application, Residency, Review, Transition
 from parks.models import Carrier, Unit
 
-_ACTIONS = {"list": "view", "retrieve": "view", "create": "add"}
 
-
-class ResidencyViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class ResidencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RestrictedViewSet):
     queryset = Residency.objects.select_related("enterprise", "carrier")
     serializer_class = ResidencySerializer
     filterset_fields = ["enterprise", "carrier", "stage"]
     ordering_fields = ["started_on", "planned_end_on"]
     ordering = ["-started_on", "-id"]
 
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, _ACTIONS.get(self.action, "change"))
+    def scoped_queryset(self):
+        return selectors.residencies_with_months(super().scoped_queryset())
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.residency_open(by=self.request.user, **data)
 
     @extend_schema(request=ExitSerializer, responses=ResidencySerializer, summary="Record an exit")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def exit(self, request, pk=None):
         residency = self.get_object()
         serializer = ExitSerializer(data=request.data)
@@ -83,22 +80,22 @@ class ResidencyViewSet(
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PromoteSerializer, responses={201: TransitionSerializer}, summary="Promote to a later stage")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def promote(self, request, pk=None):
         return self._move(request, PromoteSerializer, services.promote, "to_carrier")
 
     @extend_schema(request=TransferSerializer, responses={201: TransitionSerializer}, summary="Transfer to a carrier")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def transfer(self, request, pk=None):
         return self._move(request, TransferSerializer, services.transfer, "to_carrier")
 
     @extend_schema(request=GraduateSerializer, responses={201: TransitionSerializer}, summary="Graduate")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def graduate(self, request, pk=None):
         return self._move(request, GraduateSerializer, services.graduate)
 
 
-class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     """Pipeline moves with the criteria as evaluated then and any override reason."""
 
     queryset = Transition.objects.all()
@@ -106,18 +103,12 @@ class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_fields = ["enterprise", "kind"]
     ordering = ["-occurred_on", "-id"]
 
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, "view")
 
-
-class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     queryset = Allocation.objects.select_related("residency", "unit")
     serializer_class = AllocationSerializer
     filterset_fields = ["residency", "unit"]
     ordering = ["unit_id", "period"]
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, _ACTIONS.get(self.action, "change"))
 
     @extend_schema(request=AllocationCreateSerializer, responses={201: AllocationSerializer}, summary="Allocate a unit")
     def create(self, request):
@@ -130,7 +121,7 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndSerializer, responses=AllocationSerializer, summary="End an allocation")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def end(self, request, pk=None):
         allocation = self.get_object()
         serializer = EndSerializer(data=request.data)
@@ -146,7 +137,7 @@ _COMMAND = "change"  # commands need the POLICY "change" right on the applicatio
 
 class ApplicationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    RestrictedViewSet,
 ):  # fmt: skip
     """Applications, scoped by role (an applicant's own, staff their carriers', experts those assigned to them,
     the bureau all submitted ones). Drafts are created and edited by the applicant; every workflow move is a
@@ -175,12 +166,12 @@ class ApplicationViewSet(
         "upload": _COMMAND,
     }
 
-    def get_queryset(self):
+    def scoped_queryset(self):
         if self.action in ("list", "retrieve"):
             user = self.request.user
             changeable = Application.objects.for_user(user, "change").filter(pk=OuterRef("pk"))
             return selectors.application_queue(user=user, with_documents=True).annotate(may_change=Exists(changeable))
-        return Application.objects.for_user(self.request.user, _ACTIONS.get(self.action, "change"))
+        return super().scoped_queryset()
 
     def get_serializer_class(self):
         if self.action == "partial_update":
@@ -325,8 +316,7 @@ class ApplicationViewSet(
         return Response(ApplicationEventSerializer(events, many=True).data)
 
 
-class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                    viewsets.GenericViewSet):  # fmt: skip
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, RestrictedViewSet):
     """Expert reviews: staff see those of their carriers' applications, an expert their own (and the others' of
     an application once they have submitted theirs). Scoring is a command; withdrawing an assignment is DELETE."""
 
@@ -334,17 +324,12 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
     serializer_class = ReviewSerializer
     filterset_fields = ["application", "expert"]
     ordering = ["assigned_at", "id"]
-    policy_actions = {"score": "change"}
-
-    def get_queryset(self):
-        action_name = {"score": "change", "destroy": "delete"}.get(self.action, "view")
-        return super().get_queryset().for_user(self.request.user, action_name)
 
     def perform_destroy(self, instance):
         services.review_unassign(review=instance, by=self.request.user)
 
     @extend_schema(request=ScoreSerializer, responses=ReviewSerializer, summary="Submit scores (the expert)")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def score(self, request, pk=None):
         review = self.get_object()
         serializer = ScoreSerializer(data=request.data)

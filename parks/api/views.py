@@ -30,9 +30,8 @@ class CarrierViewSet(RestrictedModelViewSet):
     ordering = ["sort_order"]
     http_method_names = ["get", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
-        action = "change" if self.action in ("update", "partial_update") else "view"
-        return selectors.carrier_list(user=self.request.user, action=action)
+    def scoped_queryset(self):
+        return selectors.carrier_list(user=self.request.user, action=self.policy_action_name)
 
     def perform_update(self, serializer):
         services.carrier_update(carrier=serializer.instance, by=self.request.user, data=serializer.validated_data)

@@ -6,10 +6,11 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.viewsets import RestrictedViewSet
 from parks.models import Carrier
 from targets.choices import ReportFormat, ReportKind
 from targets.models import ReportRun
@@ -19,8 +20,8 @@ from targets.reporting.views import CONTENT_TYPES, with_formats
 
 class ReportRunSerializer(serializers.ModelSerializer):
     scope_name = serializers.CharField(read_only=True)
-    triggered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    triggered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     downloads = serializers.SerializerMethodField()
 
     class Meta:
@@ -51,16 +52,15 @@ class ReportRunTriggerSerializer(serializers.Serializer):
     )
 
 
-class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     queryset = ReportRun.objects.all()
     serializer_class = ReportRunSerializer
     filterset_fields = ["year", "kind", "status", "carrier"]
     ordering_fields = ["created_at", "year", "version", "status"]
     ordering = ["-created_at", "-id"]
-    policy_actions = {"publish": "change", "download": "view"}
 
-    def get_queryset(self):
-        return with_formats(super().get_queryset().for_user(self.request.user))
+    def scoped_queryset(self):
+        return with_formats(super().scoped_queryset())
 
     @extend_schema(
         request=ReportRunTriggerSerializer,
@@ -84,7 +84,7 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(request=None, responses=ReportRunSerializer, summary="Publish a succeeded run (once)")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], policy_action="change")
     def publish(self, request, pk=None):
         run = self.get_object()
         try:

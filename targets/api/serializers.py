@@ -19,7 +19,7 @@ class TargetPlanSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    carrier_code = serializers.CharField(source="carrier.code", read_only=True, default=None)
+    carrier_code = serializers.CharField(source="carrier.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Target

@@ -5,12 +5,11 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from accounts.api.viewsets import PolicyAPIView, RestrictedViewSet
 from accounts.roles import can
 from enterprises.models import Enterprise
 from parks.models import Carrier
@@ -31,21 +30,15 @@ from targets.indicators import INDICATORS
 from targets.models import Target, TargetPlan, TargetRevision
 from targets.reporting import torch, torch_xlsx
 
-_ACTIONS = {"list": "view", "retrieve": "view", "revisions": "view"}
 
-
-class TargetPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class TargetPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     queryset = TargetPlan.objects.prefetch_related("targets")
     serializer_class = TargetPlanSerializer
     ordering_fields = ["start_year", "name"]
     ordering = ["start_year", "id"]
-    policy_actions = {"add_year": "add"}
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, _ACTIONS.get(self.action, "view"))
 
     @extend_schema(request=PlanAddYearSerializer, responses=TargetSerializer(many=True), summary="Add a year")
-    @action(detail=True, methods=["post"], url_path="add-year")
+    @action(detail=True, methods=["post"], url_path="add-year", policy_action="add")
     def add_year(self, request, pk=None):
         plan = self.get_object()
         serializer = PlanAddYearSerializer(data=request.data)
@@ -62,7 +55,7 @@ class TargetViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    RestrictedViewSet,
 ):
     queryset = Target.objects.select_related("carrier")
     serializer_class = TargetSerializer
@@ -70,9 +63,6 @@ class TargetViewSet(
     ordering_fields = ["year", "indicator"]
     ordering = ["year", "indicator", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, _ACTIONS.get(self.action, "change"))
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -99,7 +89,7 @@ class TargetViewSet(
         return Response(TargetSerializer(target).data)
 
     @extend_schema(responses=TargetRevisionSerializer(many=True), summary="The target's history")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def revisions(self, request, pk=None):
         target = self.get_object()
         if not can(request.user, "view", TargetRevision):
@@ -108,19 +98,16 @@ class TargetViewSet(
         return Response(TargetRevisionSerializer(revisions, many=True).data)
 
 
-class IndicatorPermission(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and can(request.user, "view", "targets.indicators"))
-
-
 SCOPE_PARAMETERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year)"),
     OpenApiParameter("carrier", OpenApiTypes.INT, description="Carrier id; empty for district-wide"),
 ]
 
 
-class IndicatorScopeMixin:
-    permission_classes = [IndicatorPermission]
+class IndicatorScopeMixin(PolicyAPIView):
+    """The indicator figures' views: PAGES "targets.indicators", the scope of `selectors.figure_scope`."""
+
+    policy_page = "targets.indicators"
 
     def scope(self) -> tuple[int, Carrier | None]:
         from rest_framework.exceptions import ValidationError
@@ -148,7 +135,7 @@ class IndicatorScopeMixin:
         return year, carrier
 
 
-class IndicatorListView(IndicatorScopeMixin, APIView):
+class IndicatorListView(IndicatorScopeMixin):
     """Every indicator's figure (yearly and cumulative) with its definition, for a year and scope."""
 
     @extend_schema(parameters=SCOPE_PARAMETERS, responses=IndicatorFigureSerializer(many=True))
@@ -190,17 +177,17 @@ class IndicatorContributorsView(IndicatorScopeMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class DashboardView(IndicatorScopeMixin, APIView):
+class DashboardView(IndicatorScopeMixin):
     """The bureau dashboard's figures for a year (2021 to this year) and scope: the targets with their status, every
     indicator, the carriers the user may see, the pipeline funnel and the trends. Cached like the page (and as
     fresh: `computed_at`)."""
+
+    policy_page = "targets.dashboard"
 
     @extend_schema(parameters=SCOPE_PARAMETERS, responses=DashboardSerializer)
     def get(self, request):
         from rest_framework.exceptions import ValidationError
 
-        if not can(request.user, "view", "targets.dashboard"):
-            raise PermissionDenied
         year, carrier = self.scope()
         if not dashboard.FIRST_YEAR <= year <= timezone.localdate().year:
             raise ValidationError({"year": f"Enter a year from {dashboard.FIRST_YEAR} to this year."})
@@ -210,16 +197,11 @@ class DashboardView(IndicatorScopeMixin, APIView):
         return Response(DashboardSerializer(data, context={"carriers": visible}).data)
 
 
-class TorchExportPermission(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and can(request.user, "view", torch.PAGE))
-
-
-class TorchExportView(APIView):
+class TorchExportView(PolicyAPIView):
     """The Torch statistics export for a year as an XLSX workbook (money in 千元): the operating company and the
     bureau every carrier, park staff their own carriers' incubators and tenants."""
 
-    permission_classes = [TorchExportPermission]
+    policy_page = torch.PAGE
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Calendar year")],
