@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView
 
 from accounts.roles import can
+from accounts.workflows import Move, Workflow, may_by_role
 
 
 def restricted_object(user, model: type[models.Model], pk, action: str = "view", queryset=None) -> models.Model:
@@ -156,18 +157,18 @@ __all__ = ["BootstrapFormMixin", "RestrictedListView", "ServiceFormMixin", "Serv
 
 
 class WorkflowMoveMixin:
-    """A page confirming one move of a declared workflow (a module with `MOVES` by name and `may_by_role(move,
-    user)`, e.g. incubation.workflow, enterprises.report_workflow): the move named in the URL, 404 when there is no
-    such move, 403 before anything else when the user's role may never make it; the form gets the move."""
+    """A page confirming one move of a declared workflow (an accounts.workflows.Workflow, e.g. the application or
+    the report workflow): the move named in the URL, 404 when there is no such move, 403 before anything else when
+    the user's role may never make it; the form gets the move."""
 
-    workflow = None  # the workflow module
+    workflow: Workflow | None = None
 
     @cached_property
-    def move(self):
-        move = self.workflow.MOVES.get(self.kwargs["move"])
+    def move(self) -> Move:
+        move = self.workflow.moves.get(self.kwargs["move"])
         if move is None:
             raise Http404
-        if not self.workflow.may_by_role(move, self.request.user):
+        if not may_by_role(move, self.request.user):
             raise PermissionDenied
         return move
 

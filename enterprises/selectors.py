@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lag, NullIf
 from django.utils import timezone
 
+from accounts import workflows
 from enterprises import periods, report_workflow
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import (
@@ -365,3 +366,14 @@ __all__ = [
     "verified_annual_report",
     "verified_annual_reports",
 ]
+
+
+def report_moves(
+    *, user, report: OperatingReport, may_change: bool | None = None, check_preconditions: bool = False
+) -> list[workflows.Offer]:
+    """The moves the report workflow allows `user` now on `report` (filers of this enterprise, reviewers in scope):
+    the report's page and the API's `allowed_moves` both ask this. `may_change` may be passed when known."""
+    return workflows.offers(
+        report_workflow.REPORT_WORKFLOW, user=user, obj=report, may_change=may_change,
+        check_preconditions=check_preconditions,
+    )  # fmt: skip

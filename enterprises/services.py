@@ -15,16 +15,16 @@ from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import workflows
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import changes_between, delete_with_audit, only_fields, record, save_with_audit, snapshot
 from accounts.models import AuditAction, User
-from accounts.roles import GROUP_NAMES, OPERATING_ROLES, Role, can, roles_of
+from accounts.roles import Role, can
 from accounts.selectors import users_with_role
 from accounts.services import notify
 from enterprises import periods, report_workflow, uploads
-from enterprises.choices import ReminderKind, ReportPeriod, ReportStatus
+from enterprises.choices import ReminderKind, ReportPeriod
 from enterprises.models import (
     Document,
     Enterprise,
@@ -39,6 +39,8 @@ from enterprises.models import (
     TeamMember,
     TechSMERegistration,
 )
+from enterprises.report_rules import DUPLICATE_REPORT, REPORT_FIGURES, ensure_filer, report_problems, save_report
+from enterprises.report_workflow import REPORT_WORKFLOW
 from enterprises.uscc import normalise_uscc
 
 ENTERPRISE_FIELDS = (
@@ -205,89 +207,6 @@ def document_delete(*, document: Document, by) -> None:
 
 # --- Operating reports (经营数据填报) ---------------------------------------------------------------------------------
 
-# What a filer enters; everything else of a report is set by the services.
-REPORT_FIGURES = (
-    "revenue", "high_tech_revenue", "total_costs", "rd_expenditure", "rd_in_china", "employees", "tech_staff",
-    "college_staff", "new_graduates", "tax_paid", "exports", "invention_patents", "utility_models", "designs",
-    "software_copyrights", "other_ip", "financing",
-)  # fmt: skip
-# part <= whole, with the message the filer reads, shown on the part's field.
-REPORT_PARTS = (
-    ("tech_staff", "employees", gettext_lazy("Tech staff cannot exceed the employees.")),
-    ("college_staff", "employees", gettext_lazy("College-educated staff cannot exceed the employees.")),
-    ("new_graduates", "employees", gettext_lazy("New graduates hired cannot exceed the employees.")),
-    ("rd_in_china", "rd_expenditure", gettext_lazy("R&D in China cannot exceed R&D expenditure.")),
-    ("high_tech_revenue", "revenue", gettext_lazy("High-tech product revenue cannot exceed operating revenue.")),
-)
-DUPLICATE_REPORT = gettext_lazy("This enterprise already has a report for this period; open it to edit or correct it.")
-# A database constraint's name -> (field, message): a write that slips past the checks (two filers at once) is
-# refused with the same words as the checks.
-REPORT_CONSTRAINTS = {
-    "report_one_current_version": ("period", DUPLICATE_REPORT),
-    "report_unique_version": ("period", DUPLICATE_REPORT),
-    "report_money_not_negative": (None, gettext_lazy("Amounts cannot be negative.")),
-    "report_high_tech_within_revenue": ("high_tech_revenue", REPORT_PARTS[4][2]),
-    "report_rd_china_within_rd": ("rd_in_china", REPORT_PARTS[3][2]),
-    "report_staff_within_employees": ("tech_staff", gettext_lazy(
-        "Tech staff, college-educated staff and new graduates cannot exceed the employees.")),
-}  # fmt: skip
-
-
-def report_problems(
-    *, figures: Mapping[str, Any], year: int | None, period: str | None, today: datetime.date
-) -> dict[str, list[str]]:
-    """Every problem of a report's figures and period, by field, all at once (empty: none)."""
-    problems: dict[str, list[str]] = {}
-
-    def add(field: str, message) -> None:
-        problems.setdefault(field, []).append(str(message))
-
-    for name in REPORT_FIGURES:
-        value = figures.get(name)
-        if value is not None and value < 0:
-            add(
-                name,
-                _("“%(field)s” cannot be negative.") % {"field": OperatingReport._meta.get_field(name).verbose_name},
-            )
-    for part, whole, message in REPORT_PARTS:
-        part_value, whole_value = figures.get(part), figures.get(whole)
-        if part_value is not None and whole_value is not None and part_value > whole_value >= 0:
-            add(part, message)
-    if year is not None:
-        if year > today.year:
-            add("year", _("The year cannot be in the future."))
-        elif period and period != ReportPeriod.ANNUAL and not periods.has_started(year, period, today):
-            add("period", _("This quarter has not started yet: it begins on %(date)s.")
-                % {"date": f"{periods.period_start(year, period):%Y-%m-%d}"})  # fmt: skip
-    return problems
-
-
-def _constraint_error(error: IntegrityError) -> ValidationError:
-    """The refusal, in the filer's words, of a write the database turned down."""
-    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-    field, message = REPORT_CONSTRAINTS.get(name, (None, None))
-    if message is None:
-        raise error
-    return ValidationError({field: [str(message)]} if field else [str(message)])
-
-
-def _save_report(report: OperatingReport) -> None:
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError as error:  # a concurrent filer won the race: the constraints say so
-        raise _constraint_error(error) from error
-
-
-def ensure_filer(by, enterprise: Enterprise) -> None:
-    """Only the enterprise's own users, or the operating company on its behalf, file its reports."""
-    roles = roles_of(by)
-    if roles & OPERATING_ROLES:
-        return
-    if Role.ENTERPRISE in roles and EnterpriseMembership.objects.filter(user=by, enterprise=enterprise).exists():
-        return
-    raise PermissionDenied(_("Only the enterprise's own users or the operating company file its reports."))
-
 
 def _figures(data: Mapping[str, Any]) -> dict[str, Any]:
     figures = only_fields(data, REPORT_FIGURES)
@@ -316,7 +235,7 @@ def report_create(
             raise ValidationError(problems)
         report = OperatingReport(enterprise=enterprise, year=year, period=period, created_by=by, **figures)
         report.full_clean(exclude=["created_by"], validate_constraints=False)
-        _save_report(report)
+        save_report(report)
         record(actor=by, action=AuditAction.CREATE, obj=report,
                changes={"enterprise": [None, str(enterprise)], **snapshot_changes(report)})  # fmt: skip
     return report
@@ -328,10 +247,6 @@ def snapshot_changes(report: OperatingReport) -> dict[str, list]:
     }
 
 
-def _locked_report(report: OperatingReport) -> OperatingReport:
-    return OperatingReport.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=report.pk)
-
-
 def report_update(
     *, report: OperatingReport, by, data: Mapping[str, Any], today: datetime.date | None = None
 ) -> OperatingReport:
@@ -340,7 +255,7 @@ def report_update(
     today = today or timezone.localdate()
     figures = _figures(data)
     with transaction.atomic():
-        report = _locked_report(report)
+        report = REPORT_WORKFLOW.lock(report)
         ensure_allowed(by, "change", report)
         ensure_filer(by, report.enterprise)
         if report.status not in report_workflow.EDITABLE:
@@ -354,7 +269,7 @@ def report_update(
         for name, value in figures.items():
             setattr(report, name, value)
         report.full_clean(exclude=["created_by"], validate_constraints=False)
-        _save_report(report)
+        save_report(report)
         changes = changes_between(before, snapshot(report, REPORT_FIGURES))
         if changes:
             record(actor=by, action=AuditAction.UPDATE, obj=report, changes=changes)
@@ -363,114 +278,10 @@ def report_update(
 
 def report_act(*, report: OperatingReport, move: str, by, message: str = "",
                today: datetime.date | None = None) -> OperatingReport:  # fmt: skip
-    """Make one move of the report workflow (enterprises.report_workflow.MOVES) on the locked row: of two staff
-    verifying at once, one verifies and the other is told it has moved on. Returns the report as it now is (for
-    `correct`, the new version)."""
-    chosen = report_workflow.MOVES.get(move)
-    if chosen is None:
-        raise ValidationError(_("Unknown action."))
-    message = (message or "").strip()
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        report = _locked_report(report)
-        if not report_workflow.may_by_role(chosen, by):
-            raise PermissionDenied(_("You do not have permission to do this."))
-        ensure_allowed(by, "change", report)
-        if chosen.roles == report_workflow.FILERS:
-            ensure_filer(by, report.enterprise)
-        elif not roles_of(by) & report_workflow.REVIEWERS:
-            raise PermissionDenied(_("You do not have permission to do this."))
-        if report.status not in chosen.sources:
-            raise ValidationError(
-                _("The report is now “%(status)s”, so “%(action)s” no longer applies: someone may have acted on it a "
-                  "moment ago. Reload the page to see its current state.")
-                % {"status": report.get_status_display(), "action": chosen.label}
-            )  # fmt: skip
-        if chosen.needs_message and not message:
-            field = "reason" if move == "correct" else "comment"
-            raise ValidationError({field: _("Write the reason: it is kept with the report.") if move == "correct"
-                                   else _("Write a comment: the enterprise will read it.")})  # fmt: skip
-        if move == "correct":
-            return _correct(report=report, by=by, reason=message)
-        if move == "submit":
-            problems = report_problems(
-                figures={name: getattr(report, name) for name in REPORT_FIGURES}, year=report.year,
-                period=report.period, today=today,
-            )  # fmt: skip
-            if problems:
-                raise ValidationError(problems)
-        before = report.status
-        report.status = chosen.target
-        now = timezone.now()
-        changes: dict[str, list] = {"status": [before, report.status]}
-        if move == "submit":
-            report.submitted_at, report.submitted_by = now, by
-        elif move == "verify":
-            report.verified_at, report.verified_by = now, by
-        elif move == "return":
-            changes["staff_comment"] = [report.staff_comment, message]
-            report.staff_comment = message
-        _save_report(report)
-        record(actor=by, action=AuditAction.UPDATE, obj=report, changes=changes)
-        _announce_report(report=report, move=chosen, message=message, by=by)
-    return report
-
-
-def _correct(*, report: OperatingReport, by, reason: str) -> OperatingReport:
-    """A new version (a draft with the same figures) that supersedes the verified one, in the caller's transaction
-    with the old row locked. It goes through submit and verify again."""
-    before = report.status
-    report.status = ReportStatus.SUPERSEDED
-    report.save(update_fields=["status", "updated_at"])
-    latest = (
-        OperatingReport.objects.filter(enterprise=report.enterprise, year=report.year, period=report.period)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    correction = OperatingReport(
-        enterprise=report.enterprise, year=report.year, period=report.period, version=latest + 1,
-        supersedes=report, correction_reason=reason, created_by=by,
-        **{name: getattr(report, name) for name in REPORT_FIGURES},
-    )  # fmt: skip
-    _save_report(correction)
-    record(actor=by, action=AuditAction.UPDATE, obj=report, changes={"status": [before, report.status]})
-    record(
-        actor=by, action=AuditAction.CREATE, obj=correction,
-        changes={"supersedes": [None, str(report)], "correction_reason": [None, reason],
-                 "version": [None, correction.version]},
-    )  # fmt: skip
-    return correction
-
-
-def _report_link(report: OperatingReport) -> str:
-    return reverse("enterprises:report_detail", args=[report.pk])
-
-
-def _announce_report(*, report: OperatingReport, move: report_workflow.Move, message: str, by) -> None:
-    """The enterprise's users learn that their report was verified or returned (with the comment); the reviewers of
-    a submitted report (the operating company and the tenant's park staff) learn that it awaits them."""
-    from incubation.models import Residency
-
-    period = f"{report.year} {report.get_period_display()}"
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Operating report %(period)s of %(enterprise)s: %(status)s") % {
-            "period": period, "enterprise": report.enterprise.name, "status": report.get_status_display(),
-        }  # fmt: skip
-        if move.name in ("verify", "return"):
-            body = message or _("The report has been verified and is now locked.")
-            members = User.objects.filter(membership__enterprise=report.enterprise, is_active=True)
-            notify(recipients=members, subject=subject, body=body, link=_report_link(report), by=by)
-        elif move.name == "submit":
-            carriers = Residency.objects.filter(enterprise=report.enterprise).values("carrier_id")
-            staff = (
-                User.objects.filter(is_active=True)
-                .filter(Q(managed_carriers__in=carriers) | Q(groups__name=GROUP_NAMES[Role.OPERATOR]))
-                .distinct()
-            )
-            notify(recipients=staff.exclude(pk=by.pk), subject=subject,
-                   body=_("Please verify the figures or return them with a comment."), link=_report_link(report),
-                   by=by)  # fmt: skip
+    """Make one move of the report workflow (enterprises.report_workflow) on the locked row: of two staff verifying
+    at once, one verifies and the other is told it has moved on. Returns the report as it now is (for `correct`,
+    the new version)."""
+    return workflows.perform(REPORT_WORKFLOW, obj=report, move=move, by=by, message=message, today=today)
 
 
 # --- Deadlines and reminders ----------------------------------------------------------------------------------------

@@ -586,29 +586,12 @@ REPORT_SECTIONS = [
 ]  # fmt: skip
 
 
-def _report_moves(user, report: OperatingReport) -> list:
-    """The moves the workflow allows `user` now on `report` (filers of this enterprise, reviewers in scope)."""
-    if not OperatingReport.objects.for_user(user, "change").filter(pk=report.pk).exists():
-        return []
-    is_filer = bool(roles_of(user) & OPERATING_ROLES) or (
-        has_role(user, Role.ENTERPRISE)
-        and EnterpriseMembership.objects.filter(user=user, enterprise_id=report.enterprise_id).exists()
-    )
-    is_reviewer = bool(roles_of(user) & report_workflow.REVIEWERS)
-    return [
-        move
-        for move in report_workflow.moves_from(report.status)
-        if report_workflow.may_by_role(move, user)
-        and (is_filer if move.roles == report_workflow.FILERS else is_reviewer)
-    ]
-
-
 class ReportDetailView(ReportMixin, PortalView, TemplateView):
     template_name = "enterprises/report_detail.html"
 
     def get_context_data(self, **kwargs):
         user, report = self.request.user, self.report
-        moves = _report_moves(user, report)
+        moves = selectors.report_moves(user=user, report=report, check_preconditions=True)
         sections = [
             (title, [(OperatingReport._meta.get_field(name).verbose_name, getattr(report, name), money)
                      for name, money in fields])
@@ -636,7 +619,7 @@ class ReportMoveView(WorkflowMoveMixin, ReportMixin, ServiceFormView):
     template_name = "enterprises/report_move.html"
     form_class = ReportMoveForm
     report_action = "change"
-    workflow = report_workflow
+    workflow = report_workflow.REPORT_WORKFLOW
 
     @property
     def success_message(self):

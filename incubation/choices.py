@@ -37,6 +37,20 @@ class TransitionKind(models.TextChoices):
     EXIT = "exit", _("Exit")
 
 
+class ResidencyState(models.TextChoices):
+    """A residency's state in the pipeline (incubation.residency_workflow): open until a move ends it."""
+
+    OPEN = "open", _("In residence")
+    ENDED = "ended", _("Ended")
+
+
+class SpaceOutcome(models.TextChoices):
+    """What a pipeline move did with the tenant's space (its running allocations)."""
+
+    KEPT = "kept", _("Kept: the same units, for the new residency")
+    ENDED = "ended", _("Ended on the date of the move")
+
+
 class CriterionStatus(models.TextChoices):
     MET = "met", _("met")
     UNMET = "unmet", _("not met")

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
 from enterprises.choices import DocumentKind
-from incubation.choices import ResidencyEndReason
+from incubation.choices import ResidencyEndReason, SpaceOutcome
 from incubation.models import Allocation, Application
+from incubation.residency_workflow import PIPELINE, running_allocations
 from incubation.workflow import APPLICANT
 from parks.choices import Stage
 from parks.models import Carrier, Unit
@@ -71,15 +72,20 @@ class PromoteForm(BootstrapFormMixin, forms.Form):
         label=_("reason for overriding unmet criteria"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only when a criterion below is not met or unknown: say why the move is right all the same."),
     )  # fmt: skip
+    space = forms.ChoiceField(
+        label=_("the tenant's space"), choices=SpaceOutcome.choices, widget=forms.RadioSelect,
+        help_text=_("Whether the tenant keeps its units (only at the same carrier) or their allocations end on the "
+                    "date of the move."),
+    )  # fmt: skip
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, residency, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from incubation.services import PIPELINE
-
         later = PIPELINE[PIPELINE.index(residency.stage) + 1 :]
         self.fields["to_stage"].choices = [(stage, Stage(stage).label) for stage in later]
         self.fields["to_carrier"].queryset = Carrier.objects.for_user(user, "change").order_by("sort_order")
+        if not running_allocations(residency, timezone.localdate()):
+            del self.fields["space"]  # nothing let: nothing to ask
 
 
 class TransferForm(BootstrapFormMixin, forms.Form):

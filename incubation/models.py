@@ -23,6 +23,7 @@ from incubation.choices import (
     Combination,
     ResidencyEndReason,
     RuleSetKind,
+    SpaceOutcome,
     TransitionKind,
 )
 from parks.choices import Stage, UnitKind
@@ -224,6 +225,8 @@ class Transition(models.Model):
     criteria = models.JSONField(_("criteria as evaluated"), default=list)
     override_reason = models.TextField(_("reason for overriding unmet criteria"), blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Empty when the tenant had no space let at the date of the move.
+    space = models.CharField(_("space"), max_length=8, choices=SpaceOutcome.choices, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

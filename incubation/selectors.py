@@ -28,11 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import DateRange
 
-from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of
+from accounts import workflows
+from accounts.roles import GROUP_NAMES, Role, can, has_role
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
-from incubation import rules, workflow
+from incubation import rules
 from incubation.choices import ADMISSION_RULES
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
+from incubation.workflow import APPLICATION_WORKFLOW
 from parks.choices import Stage
 from parks.models import Building, Carrier, Unit
 
@@ -253,31 +255,19 @@ def application_detail(*, user, pk: int) -> Application:
     )
 
 
-# The main move first, the refusals last.
-_MOVE_STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
-
-
-def application_moves(*, user, application: Application, may_change: bool | None = None) -> list[workflow.Move]:
-    """The workflow moves `user` may make on `application` now: the applicant's moves if it is their enterprise's,
-    staff moves if they are staff who may change it. The page and the API both ask this.
+def application_moves(
+    *, user, application: Application, may_change: bool | None = None, check_preconditions: bool = False
+) -> list[workflows.Offer]:
+    """The workflow moves `user` may make on `application` now (accounts.workflows.offers): the applicant's moves
+    if it is their enterprise's, staff moves if they are staff who may change it. The page and the API both ask
+    this; the page also asks which preconditions are unmet, to show those moves disabled with the reason.
 
     `may_change` may be passed when already known (the API annotates a whole page at once); otherwise it costs one
     query."""
-    roles = roles_of(user)
-    membership = getattr(user, "membership", None) if Role.ENTERPRISE in roles else None
-    is_applicant = membership is not None and membership.enterprise_id == application.enterprise_id
-    if may_change is None:
-        may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
-    is_staff_here = may_change and bool(roles & STAFF_ROLES)
-    return sorted(
-        (
-            move
-            for move in workflow.moves_from(application.status)
-            if workflow.may_by_role(move, user)
-            and (is_applicant if move.roles == workflow.APPLICANT else is_staff_here)
-        ),
-        key=lambda move: _MOVE_STYLE_ORDER.get(move.style, 1),
-    )
+    return workflows.offers(
+        APPLICATION_WORKFLOW, user=user, obj=application, may_change=may_change,
+        check_preconditions=check_preconditions,
+    )  # fmt: skip
 
 
 def reviews_visible(*, user, application: Application) -> list[Review]:

@@ -1,5 +1,8 @@
-"""Residencies and space allocations. Each service locks what it changes (enterprise → residency → unit, always in
-that order), checks the actor's permission on the very carrier, and records an audit event."""
+"""The incubation app's writes: the pipeline moves of residencies (incubation.residency_workflow), applications
+from draft to admission (incubation.workflow), expert reviews, and versions of rule sets. Workflow moves are made
+by the one engine (accounts.workflows.perform); residencies and space allocations are written by incubation.space,
+re-exported here so that callers have one services module. Each service runs in one transaction, locks what it
+changes, checks the actor's permission on the very object, and records an audit event."""
 
 from __future__ import annotations
 
@@ -7,270 +10,60 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import workflows
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import only_fields, record, save_with_audit
-from accounts.models import AuditAction, User
-from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, roles_of
-from accounts.services import notify
+from accounts.models import AuditAction
+from accounts.roles import STAFF_ROLES, Role, roles_of
 from enterprises import uploads
-from enterprises.choices import DocumentKind
 from enterprises.models import Document, Enterprise
 from enterprises.services import document_store
-from incubation import rules, workflow
-from incubation.choices import (
-    ADMISSION_RULES,
-    OPEN_APPLICATION_STATUSES,
-    ApplicationStatus,
-    ResidencyEndReason,
-    RuleSetKind,
-    TransitionKind,
-)
-from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, RuleSet, Transition
+from incubation import residency_workflow, rules, space, workflow
+from incubation.choices import OPEN_APPLICATION_STATUSES, ApplicationStatus, RuleSetKind, SpaceOutcome
+from incubation.models import Application, ApplicationEvent, Residency, Review, RuleSet, Transition
+from incubation.residency_workflow import PIPELINE, RESIDENCY_WORKFLOW  # noqa: F401 (PIPELINE: re-exported)
+from incubation.workflow import APPLICATION_WORKFLOW, REQUIRED_TO_SUBMIT, application_problems  # noqa: F401
 from parks.models import Carrier, Unit
 
-RESIDENCY_FIELDS = ("enterprise", "carrier", "stage", "started_on", "planned_end_on", "agreement_no", "note")
+# The residency and space services, re-exported: callers have one services module.
+residency_open = space.residency_open
+residency_end = space.residency_end
+allocation_create = space.allocation_create
+allocation_end = space.allocation_end
 
-
-def residency_open(
-    *,
-    enterprise: Enterprise,
-    carrier: Carrier,
-    stage: str,
-    started_on: datetime.date,
-    by,
-    planned_end_on: datetime.date | None = None,
-    agreement_no: str = "",
-    note: str = "",
-) -> Residency:
-    """Admit an enterprise to a stage of a carrier (or record an existing tenant). An enterprise has one open
-    residency at a time; the stage must be one the carrier offers."""
-    with transaction.atomic():
-        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        ensure_allowed_to_add(by, Residency, within=carrier)
-        if Residency.objects.filter(enterprise=enterprise, ended_on__isnull=True).exists():
-            raise ValidationError(_("This enterprise already has an open residency; end or move it first."))
-        residency = Residency()
-        save_with_audit(
-            instance=residency,
-            by=by,
-            data={
-                "enterprise": enterprise, "carrier": carrier, "stage": stage, "started_on": started_on,
-                "planned_end_on": planned_end_on, "agreement_no": agreement_no, "note": note,
-            },
-            fields=RESIDENCY_FIELDS,
-        )  # fmt: skip
-    return residency
-
-
-def allocation_create(
-    *, residency: Residency, unit: Unit, start: datetime.date, by, end: datetime.date | None = None
-) -> Allocation:
-    """Let `unit` to an open residency from `start` until `end` (exclusive; default: the planned end). The unit
-    must belong to the residency's carrier and be zoned for its stage; overlapping dates are refused."""
-    with transaction.atomic():
-        residency = Residency.objects.select_for_update().select_related("carrier", "enterprise").get(pk=residency.pk)
-        ensure_allowed(by, "change", residency)
-        unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
-        end = end or residency.planned_end_on
-        problems = {}
-        if not residency.is_open:
-            problems["residency"] = _("This residency has ended.")
-        if unit.building.carrier_id != residency.carrier_id:
-            problems["unit"] = _("This unit belongs to another carrier.")
-        elif unit.stage_zone != residency.stage:
-            problems["unit"] = _("This unit is zoned for %(zone)s, not for %(stage)s.") % {
-                "zone": unit.get_stage_zone_display(), "stage": residency.get_stage_display(),
-            }  # fmt: skip
-        if start < residency.started_on:
-            problems["start"] = _("The allocation cannot start before the residency (%(date)s).") % {
-                "date": f"{residency.started_on:%Y-%m-%d}"
-            }
-        if end is not None and end <= start:
-            problems["end"] = _("The end date must come after the start date.")
-        if problems:
-            raise ValidationError(problems)
-        clash = _first_clash(unit, DateRange(start, end))
-        if clash is not None:
-            raise ValidationError({"unit": _occupied_message(clash)})
-        allocation = Allocation(residency=residency, unit=unit, period=DateRange(start, end))
-        try:
-            with transaction.atomic():
-                allocation.save()
-        except IntegrityError as error:  # a concurrent allocation won the race: the exclusion constraint says so
-            raise ValidationError({"unit": _("This unit is already let for part of these dates.")}) from error
-        record(
-            actor=by,
-            action=AuditAction.CREATE,
-            obj=allocation,
-            changes={"unit": [None, str(unit)], "period": [None, _period_text(allocation.period)],
-                     "residency": [None, str(residency)]},
-        )  # fmt: skip
-    return allocation
-
-
-def allocation_end(*, allocation: Allocation, on: datetime.date, by) -> Allocation:
-    """End an allocation on `on` (the unit is free from that day)."""
-    with transaction.atomic():
-        allocation = Allocation.objects.select_for_update().select_related("residency").get(pk=allocation.pk)
-        ensure_allowed(by, "change", allocation.residency)
-        if on <= allocation.period.lower:
-            raise ValidationError({"on": _("The end date must come after the start date.")})
-        if allocation.period.upper is not None and on >= allocation.period.upper:
-            raise ValidationError(
-                {"on": _("The allocation ends on %(date)s already.") % {"date": allocation.period.upper}}
-            )
-        before = _period_text(allocation.period)
-        allocation.period = DateRange(allocation.period.lower, on)
-        allocation.save(update_fields=["period"])
-        record(actor=by, action=AuditAction.UPDATE, obj=allocation,
-               changes={"period": [before, _period_text(allocation.period)]})  # fmt: skip
-    return allocation
-
-
-def residency_end(*, residency: Residency, on: datetime.date, reason: str, by, note: str = "") -> Residency:
-    """Close an open residency (exit, graduation, …) and every allocation still running after `on`."""
-    if reason not in ResidencyEndReason.values:
-        raise ValidationError({"reason": _("Choose why the residency ends.")})
-    with transaction.atomic():
-        Enterprise.objects.select_for_update().get(pk=residency.enterprise_id)
-        residency = Residency.objects.select_for_update().get(pk=residency.pk)
-        ensure_allowed(by, "change", residency)
-        if not residency.is_open:
-            raise ValidationError(_("This residency has ended already."))
-        if on < residency.started_on:
-            raise ValidationError({"on": _("The end date cannot come before the start date.")})
-        for allocation in residency.allocations.select_for_update().order_by("pk"):
-            if allocation.period.lower >= on:
-                allocation.delete()  # not begun yet: it never happens
-            elif allocation.period.upper is None or allocation.period.upper > on:
-                allocation.period = DateRange(allocation.period.lower, on)
-                allocation.save(update_fields=["period"])
-        save_with_audit(
-            instance=residency,
-            by=by,
-            data={"ended_on": on, "end_reason": reason, "note": note or residency.note},
-            fields=("ended_on", "end_reason", "note"),
-        )
-    return residency
-
-
-def _first_clash(unit: Unit, period: DateRange) -> Allocation | None:
-    """An allocation of `unit` overlapping `period`, to name in the refusal (the constraint has the last word)."""
-    return Allocation.objects.filter(unit=unit, period__overlap=period).select_related("residency__enterprise").first()
-
-
-def _period_text(period: DateRange) -> str:
-    upper = f"{period.upper:%Y-%m-%d}" if period.upper else "…"
-    return f"{period.lower:%Y-%m-%d} – {upper}"
-
-
-def _occupied_message(clash: Allocation) -> str:
-    return _("This unit is let to %(enterprise)s for %(period)s; choose other dates or another unit.") % {
-        "enterprise": clash.residency.enterprise,
-        "period": _period_text(clash.period),
-    }
-
-
-# --- Pipeline moves ----------------------------------------------------------------------------------------------
-
-PIPELINE = ["seedbed", "incubator", "accelerator", "industrial_park"]
-
-
-def _judge(evaluation: rules.Evaluation, override_reason: str) -> None:
-    """Refuse a move whose criteria are not met, unless staff wrote why they override them."""
-    if evaluation.satisfied or override_reason.strip():
-        return
-    unmet = "；".join(f"{result.label}（{result.detail}）" for result in evaluation.shortfalls)
-    raise ValidationError(
-        {
-            "override_reason": _("These criteria are not met: %(criteria)s. To proceed anyway, write why.")
-            % {"criteria": unmet}
-        }
-    )
-
-
-def _move(
-    *,
-    kind: str,
-    residency: Residency,
-    on: datetime.date,
-    by,
-    evaluation: rules.Evaluation,
-    override_reason: str,
-    end_reason: str,
-    to_carrier: Carrier | None = None,
-    to_stage: str | None = None,
-    planned_end_on: datetime.date | None = None,
-    note: str = "",
-) -> Transition:
-    """Close `residency` (and its allocations) on `on`, open the next one when there is one, and record the
-    transition with its criteria, all in one transaction."""
-    _judge(evaluation, override_reason)
-    with transaction.atomic():
-        Enterprise.objects.select_for_update().get(pk=residency.enterprise_id)
-        residency = Residency.objects.select_for_update().select_related("carrier").get(pk=residency.pk)
-        ensure_allowed(by, "change", residency)
-        if not residency.is_open:
-            raise ValidationError(_("This residency has ended already."))
-        if on <= residency.started_on:
-            raise ValidationError({"on": _("The date must come after the residency's start (%(date)s).")
-                                   % {"date": f"{residency.started_on:%Y-%m-%d}"}})  # fmt: skip
-        if to_carrier is not None:
-            ensure_allowed(by, "change", to_carrier)
-        residency_end(residency=residency, on=on, reason=end_reason, by=by, note=note)
-        following = None
-        if to_stage is not None:
-            following = residency_open(
-                enterprise=residency.enterprise, carrier=to_carrier or residency.carrier, stage=to_stage,
-                started_on=on, planned_end_on=planned_end_on, by=by, note=note,
-            )  # fmt: skip
-        transition = Transition.objects.create(
-            enterprise=residency.enterprise, kind=kind, occurred_on=on, from_residency=residency,
-            to_residency=following, rule_set=evaluation.rule_set,
-            criteria=[result.as_dict() for result in evaluation.results], override_reason=override_reason.strip(),
-            note=note, by=by,
-        )  # fmt: skip
-        changes = {"kind": [None, kind], "from": [None, str(residency)], "to": [None, str(following or "")]}
-        if override_reason.strip():
-            changes["override_reason"] = [None, override_reason.strip()]
-        record(actor=by, action=AuditAction.CREATE, obj=transition, changes=changes)
-    return transition
+# --- Pipeline moves (incubation.residency_workflow) ---------------------------------------------------------------
 
 
 def move_preview(
     *, kind: str, residency: Residency, on: datetime.date, to_stage: str | None = None
 ) -> rules.Evaluation:
     """The criteria a move would be judged by, evaluated now (for the form that asks staff to confirm it)."""
-    if kind == TransitionKind.GRADUATE:
-        return rules.evaluate(RuleSetKind.GRADUATION, residency.enterprise, on)
-    if kind == TransitionKind.PROMOTE:
-        return rules.evaluate(ADMISSION_RULES[to_stage], residency.enterprise, on)
-    return rules.Evaluation(rule_set=None, results=[])
+    return residency_workflow.criteria(kind=kind, residency=residency, on=on, to_stage=to_stage)
+
+
+def residency_move(*, residency: Residency, move: str, by, note: str = "", **params: Any) -> Transition:
+    """Make one pipeline move (promote, transfer, graduate, exit) of the residency workflow: the residency closes
+    on `on` (and its space with it, unless kept), the next one opens when there is one, and the Transition is
+    recorded with its criteria, all in one transaction with the enterprise and the residency locked."""
+    return workflows.perform(RESIDENCY_WORKFLOW, obj=residency, move=move, by=by, message=note, **params)
 
 
 def promote(
     *, residency: Residency, to_stage: str, on: datetime.date, by, to_carrier: Carrier | None = None,
     planned_end_on: datetime.date | None = None, override_reason: str = "", note: str = "",
+    space: str = SpaceOutcome.ENDED,
 ) -> Transition:  # fmt: skip
     """Move a tenant to a later stage (seedbed → incubator → accelerator → industrial park), at the same carrier
-    or another that offers it, judged by the target stage's admission rules."""
-    if to_stage not in PIPELINE or PIPELINE.index(to_stage) <= PIPELINE.index(residency.stage):
-        raise ValidationError(
-            {"to_stage": _("Choose a later stage than %(stage)s.") % {"stage": residency.get_stage_display()}}
-        )
-    evaluation = move_preview(kind=TransitionKind.PROMOTE, residency=residency, on=on, to_stage=to_stage)
-    return _move(
-        kind=TransitionKind.PROMOTE, residency=residency, on=on, by=by, evaluation=evaluation,
-        override_reason=override_reason, end_reason=ResidencyEndReason.PROMOTED, to_carrier=to_carrier,
-        to_stage=to_stage, planned_end_on=planned_end_on, note=note,
+    or another that offers it, judged by the target stage's admission rules. `space`: whether the tenant keeps its
+    units (at the same carrier) or their allocations end on the date."""
+    return residency_move(
+        residency=residency, move="promote", by=by, note=note, to_stage=to_stage, on=on, to_carrier=to_carrier,
+        planned_end_on=planned_end_on, override_reason=override_reason, space=space,
     )  # fmt: skip
 
 
@@ -278,36 +71,22 @@ def transfer(
     *, residency: Residency, to_carrier: Carrier, on: datetime.date, by,
     planned_end_on: datetime.date | None = None, note: str = "",
 ) -> Transition:  # fmt: skip
-    """Move a tenant to the same stage at another carrier."""
-    if to_carrier.pk == residency.carrier_id:
-        raise ValidationError({"to_carrier": _("Choose another carrier.")})
-    return _move(
-        kind=TransitionKind.TRANSFER, residency=residency, on=on, by=by,
-        evaluation=rules.Evaluation(rule_set=None, results=[]), override_reason="",
-        end_reason=ResidencyEndReason.TRANSFERRED, to_carrier=to_carrier, to_stage=residency.stage,
-        planned_end_on=planned_end_on or residency.planned_end_on, note=note,
+    """Move a tenant to the same stage at another carrier (its space here ends on the date)."""
+    return residency_move(
+        residency=residency, move="transfer", by=by, note=note, to_carrier=to_carrier, on=on,
+        planned_end_on=planned_end_on or residency.planned_end_on,
     )  # fmt: skip
 
 
 def graduate(*, residency: Residency, on: datetime.date, by, override_reason: str = "", note: str = "") -> Transition:
     """Graduate a tenant when any one graduation criterion is met (or staff override with a written reason)."""
-    evaluation = move_preview(kind=TransitionKind.GRADUATE, residency=residency, on=on)
-    return _move(
-        kind=TransitionKind.GRADUATE, residency=residency, on=on, by=by, evaluation=evaluation,
-        override_reason=override_reason, end_reason=ResidencyEndReason.GRADUATED, note=note,
-    )  # fmt: skip
+    return residency_move(residency=residency, move="graduate", by=by, note=note, on=on,
+                          override_reason=override_reason)  # fmt: skip
 
 
 def exit_tenant(*, residency: Residency, on: datetime.date, reason: str, note: str, by) -> Transition:
     """A tenant leaves (voluntarily or removed, with the reason written down); its space is free from `on`."""
-    if reason not in (ResidencyEndReason.EXITED_VOLUNTARY, ResidencyEndReason.EXITED_REMOVED):
-        raise ValidationError({"reason": _("Choose why the tenant leaves.")})
-    if not note.strip():
-        raise ValidationError({"note": _("Write down why the tenant leaves.")})
-    return _move(
-        kind=TransitionKind.EXIT, residency=residency, on=on, by=by,
-        evaluation=rules.Evaluation(rule_set=None, results=[]), override_reason="", end_reason=reason, note=note,
-    )  # fmt: skip
+    return residency_move(residency=residency, move="exit", by=by, note=note, on=on, reason=reason)
 
 
 # --- Applications ------------------------------------------------------------------------------------------------
@@ -316,25 +95,15 @@ APPLICATION_FIELDS = (
     "project_name", "technology", "intellectual_property", "team", "market", "finances", "funding_needs",
     "funding_amount", "requested_area", "requested_space_type",
 )  # fmt: skip
-# What a submitted application must contain; a draft may lack any of it.
-REQUIRED_TO_SUBMIT = (
-    "project_name", "technology", "intellectual_property", "team", "market", "finances", "funding_needs",
-    "requested_area", "requested_space_type",
-)  # fmt: skip
 
 
-def _locked_application(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "carrier")
-        .get(pk=application.pk)
-    )
+_locked_application = APPLICATION_WORKFLOW.lock
 
 
 def _ensure_applicant(by, application: Application) -> None:
     """Only a member of the applying enterprise edits the form (staff comment, they do not rewrite it)."""
-    if Role.ENTERPRISE not in roles_of(by) or not application.enterprise.memberships.filter(user=by).exists():
-        raise PermissionDenied(_("Only the applicant can change the application."))
+    if not workflow.APPLICANT_PARTY.includes(by, application):
+        raise PermissionDenied(str(workflow.APPLICANT_PARTY.refusal))
 
 
 def _locked_for_applicant_edit(application: Application, by) -> Application:
@@ -351,6 +120,7 @@ def _locked_for_applicant_edit(application: Application, by) -> Application:
 
 
 def _log_event(*, application: Application, action: str, from_status: str, by, message: str = "") -> None:
+    """A timeline entry of an application that is not a workflow move (its creation, its admission)."""
     ApplicationEvent.objects.create(
         application=application, action=action, from_status=from_status, to_status=application.status,
         message=message, by=by,
@@ -411,105 +181,10 @@ def application_detach(*, application: Application, document: Document, by) -> N
                changes={"documents": [document.title, None]})  # fmt: skip
 
 
-def application_problems(application: Application) -> dict[str, list[str]]:
-    """Everything that keeps the application from being submitted, by field, all at once."""
-    problems: dict[str, list[str]] = {}
-    for name in REQUIRED_TO_SUBMIT:
-        value = getattr(application, name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            label = Application._meta.get_field(name).verbose_name
-            problems.setdefault(name, []).append(_("Fill in “%(field)s”.") % {"field": label})
-    if application.requested_area is not None and application.requested_area <= 0:
-        problems.setdefault("requested_area", []).append(_("Enter the area of space you need, in m²."))
-    if not application.documents.filter(kind=DocumentKind.BUSINESS_PLAN).exists():
-        problems.setdefault("documents", []).append(_("Upload the business plan."))
-    enterprise = application.enterprise
-    if not (enterprise.contact_name and (enterprise.contact_phone or enterprise.contact_email)):
-        problems.setdefault("enterprise", []).append(
-            _("Complete the enterprise profile: a contact person with a phone number or email.")
-        )
-    return problems
-
-
-def _screen(application: Application) -> None:
-    """Keep the admission criteria as evaluated when screening ends (the screening page shows them live)."""
-    evaluation = rules.evaluate(ADMISSION_RULES[application.stage], application.enterprise, timezone.localdate())
-    application.screening_rule_set = evaluation.rule_set
-    application.screening_results = [result.as_dict() for result in evaluation.results]
-
-
 def application_act(*, application: Application, move: str, by, message: str = "") -> Application:
-    """Make one move of the application workflow (incubation.workflow.MOVES). The row is locked: of two people
-    acting on it at once, one moves it and the other is told it has moved on."""
-    chosen = workflow.MOVES.get(move)
-    if chosen is None:
-        raise ValidationError(_("Unknown action."))
-    message = message.strip()
-    with transaction.atomic():
-        application = _locked_application(application)
-        if not workflow.may_by_role(chosen, by):
-            raise PermissionDenied(_("You do not have permission to do this."))
-        ensure_allowed(by, "change", application)
-        if chosen.roles == workflow.APPLICANT:
-            _ensure_applicant(by, application)
-        if application.status not in chosen.sources:
-            raise ValidationError(
-                _("The application is now “%(status)s”, so “%(action)s” no longer applies: someone may have acted "
-                  "on it a moment ago. Reload the page to see its current state.")
-                % {"status": application.get_status_display(), "action": chosen.label}
-            )  # fmt: skip
-        if chosen.needs_message and not message:
-            raise ValidationError({"message": chosen.missing_message_error})
-        if move in ("submit", "respond"):
-            problems = application_problems(application)
-            if problems:
-                raise ValidationError(problems)
-        if move == "send_to_review" and not application.reviews.exists():
-            raise ValidationError(_("Assign at least one expert before sending the application to review."))
-        if move == "close_review":
-            if application.reviews.filter(submitted_at__isnull=True).exists():
-                raise ValidationError(
-                    _("Some experts have not submitted their scores; wait for them or remove their assignment.")
-                )
-        if application.status == ApplicationStatus.SCREENING and chosen.target != ApplicationStatus.MORE_INFO:
-            _screen(application)
-        before = application.status
-        application.status = chosen.target
-        now = timezone.now()
-        if move == "submit":
-            application.submitted_at = now
-        if move in workflow.DECISIONS:
-            application.decided_at = now
-            application.decision_reason = message
-        application.save()
-        _log_event(application=application, action=move, from_status=before, by=by, message=message)
-        changes = {"status": [before, application.status]}
-        if message:
-            changes["message"] = [None, message]
-        record(actor=by, action=AuditAction.UPDATE, obj=application, changes=changes)
-        _announce(application=application, move=chosen, message=message, by=by)
-    return application
-
-
-def _announce(*, application: Application, move: workflow.Move, message: str, by) -> None:
-    """Tell the applicant (email and in-portal notice) when staff move their application, and the carrier's staff
-    when the applicant submits, answers or withdraws. Emails go through Celery after commit."""
-    link = reverse("incubation:application_detail", args=[application.pk])
-    subject = _("Application #%(number)s (%(enterprise)s): %(status)s") % {
-        "number": application.pk, "enterprise": application.enterprise.name,
-        "status": application.get_status_display(),
-    }  # fmt: skip
-    body = message or _("The application is now “%(status)s”.") % {"status": application.get_status_display()}
-    if move.name in workflow.APPLICANT_IS_TOLD:
-        applicants = User.objects.filter(membership__enterprise=application.enterprise, is_active=True)
-        notify(recipients=applicants, subject=subject, body=body, link=link, by=by)
-    elif move.name in workflow.STAFF_ARE_TOLD:
-        staff = (
-            User.objects.filter(is_active=True)
-            .filter(Q(managed_carriers=application.carrier) | Q(groups__name=GROUP_NAMES[Role.OPERATOR]))
-            .distinct()
-        )
-        notify(recipients=staff, subject=subject, body=body, link=link, by=by)
+    """Make one move of the application workflow (incubation.workflow). The row is locked: of two people acting on
+    it at once, one moves it and the other is told it has moved on."""
+    return workflows.perform(APPLICATION_WORKFLOW, obj=application, move=move, by=by, message=message)
 
 
 def review_assign(*, application: Application, expert, by) -> Review:

@@ -34,6 +34,8 @@ from incubation.forms import (
     TransferForm,
 )
 from incubation.models import Allocation, Application, Residency, Review, RuleSet, TenantImport, TenantImportStatus
+from incubation.residency_workflow import earliest_move_date
+from incubation.workflow import APPLICATION_WORKFLOW
 
 
 class TenantRosterView(RestrictedListView):
@@ -124,7 +126,14 @@ class AllocationCreateView(ResidencyActionView):
         return services.allocation_create(residency=self.residency, by=self.request.user, **data)
 
 
-class ResidencyExitView(ResidencyActionView):
+class MoveDateMixin:
+    """A pipeline move's form proposes a date the rules accept (after the residency's start)."""
+
+    def get_initial(self):
+        return {**super().get_initial(), "on": earliest_move_date(self.residency, timezone.localdate())}
+
+
+class ResidencyExitView(MoveDateMixin, ResidencyActionView):
     form_class = ExitForm
     title = _("Record exit")
     success_message = _("The exit has been recorded; its space is free from the exit date.")
@@ -178,7 +187,7 @@ class BuildingOccupancyView(PortalView, TemplateView):
         )
 
 
-class MoveView(ResidencyActionView):
+class MoveView(MoveDateMixin, ResidencyActionView):
     """Promote, transfer or graduate a tenant. The page shows each criterion of the rules in force, met, not met
     or unknown, evaluated for the date and stage in the form."""
 
@@ -190,7 +199,7 @@ class MoveView(ResidencyActionView):
 
     def preview(self, form):
         data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
-        on = data.get("on") or timezone.localdate()
+        on = data.get("on") or earliest_move_date(self.residency, timezone.localdate())
         to_stage = data.get("to_stage") or (form.fields["to_stage"].choices[0][0] if "to_stage" in form.fields
                                              and form.fields["to_stage"].choices else None)  # fmt: skip
         if self.kind == "promote" and to_stage is None:
@@ -396,7 +405,9 @@ class ApplicationDetailView(PortalView, TemplateView):
         )
         may_change = Application.objects.for_user(user, "change").filter(pk=application.pk).exists()
         is_staff_here = may_change and bool(roles_of(user) & STAFF_ROLES)
-        moves = selectors.application_moves(user=user, application=application, may_change=may_change)
+        moves = selectors.application_moves(
+            user=user, application=application, may_change=may_change, check_preconditions=True
+        )
         reviews = selectors.reviews_visible(user=user, application=application) if can(user, "view", Review) else []
         own_review = next((review for review in reviews if review.expert_id == user.pk), None)
         rubric = rules.rubric(application.scoring_rule_set) if application.scoring_rule_set else []
@@ -438,7 +449,7 @@ class ApplicationDetailView(PortalView, TemplateView):
                 is_staff_here and application.status == ApplicationStatus.APPROVED and application.residency_id is None
             )
         if application.status in workflow.EDITABLE and is_applicant:
-            context["problems"] = services.application_problems(application)
+            context["problems"] = workflow.application_problems(application)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -448,7 +459,7 @@ class ApplicationMoveView(WorkflowMoveMixin, ApplicationMixin, ServiceFormView):
     template_name = "incubation/application_move.html"
     form_class = MoveForm
     application_action = "change"
-    workflow = workflow
+    workflow = APPLICATION_WORKFLOW
 
     @property
     def success_message(self):

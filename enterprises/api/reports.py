@@ -9,14 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.viewsets import PolicyAPIView, RestrictedViewSet
+from accounts.api.workflow_commands import workflow_commands
 from accounts.roles import OPERATING_ROLES, roles_of
-from enterprises import report_workflow, selectors, services
+from accounts.workflows import Move
+from enterprises import selectors, services
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import Enterprise, EnterpriseMembership, OperatingReport, ReportDeadline
+from enterprises.report_workflow import REPORT_WORKFLOW
 from parks.choices import Stage
 
 _FIGURES = list(services.REPORT_FIGURES)
@@ -43,9 +45,20 @@ class OperatingReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {"enterprise": {"required": False}}
 
     def get_allowed_moves(self, report) -> list[str]:
-        """The workflow moves the requesting user's role allows from the report's status."""
+        """The workflow moves the requesting user may make now (the same answer as the report's page)."""
         user = self.context["request"].user
-        return [m.name for m in report_workflow.moves_from(report.status) if report_workflow.may_by_role(m, user)]
+        may_change = report.pk in self._changeable(user)
+        return [offer.name for offer in selectors.report_moves(user=user, report=report, may_change=may_change)]
+
+    def _changeable(self, user) -> set[int]:
+        """Which of the reports serialized (the page of a list, or the one) the user may change: one query."""
+        if "_changeable_reports" not in self.context:
+            shown = self.parent.instance if self.parent is not None else [self.instance]
+            pks = [report.pk for report in shown]
+            self.context["_changeable_reports"] = set(
+                OperatingReport.objects.for_user(user, "change").filter(pk__in=pks).values_list("pk", flat=True)
+            )
+        return self.context["_changeable_reports"]
 
 
 class OperatingReportCreateSerializer(serializers.Serializer):
@@ -75,14 +88,7 @@ FiguresSerializer._declared_fields.update(
 )
 
 
-class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="What the enterprise should correct; they will read it.")
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why the verified figures are corrected; kept with the new version.")
-
-
+@workflow_commands(REPORT_WORKFLOW, response=OperatingReportSerializer)
 class OperatingReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     RestrictedViewSet,
@@ -96,7 +102,6 @@ class OperatingReportViewSet(
     ordering_fields = ["year", "period", "submitted_at", "revenue"]
     ordering = ["-year", "period", "-version"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    policy_actions = {"submit": "change", "verify": "change", "return_": "change", "correct": "change"}
 
     def scoped_queryset(self):
         reports = selectors.report_list(user=self.request.user, action=self.policy_action_name)
@@ -141,34 +146,13 @@ class OperatingReportViewSet(
         report = services.report_update(report=report, by=request.user, data=dict(serializer.validated_data))
         return self._out(report)
 
-    def _move(self, move: str, message: str = "") -> Response:
-        report = services.report_act(report=self.get_object(), move=move, by=self.request.user, message=message)
-        return self._out(report, status.HTTP_201_CREATED if move == "correct" else status.HTTP_200_OK)
+    def perform_move(self, move: Move, message: str) -> OperatingReport:
+        """A workflow command (accounts.api.workflow_commands): the move, by the service the pages call."""
+        return services.report_act(report=self.get_object(), move=move.name, by=self.request.user, message=message)
 
-    @extend_schema(request=None, responses=OperatingReportSerializer, summary="Submit for verification (filer)")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._move("submit")
-
-    @extend_schema(request=None, responses=OperatingReportSerializer, summary="Verify and lock (staff)")
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        return self._move("verify")
-
-    @extend_schema(request=CommentSerializer, responses=OperatingReportSerializer, summary="Return with a comment")
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._move("return", serializer.validated_data["comment"])
-
-    @extend_schema(request=ReasonSerializer, responses={201: OperatingReportSerializer},
-                   summary="Correct verified figures: a new version (filer)")  # fmt: skip
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._move("correct", serializer.validated_data["reason"])
+    def move_response(self, report: OperatingReport) -> dict:
+        report = selectors.report_list(user=self.request.user).get(pk=report.pk)
+        return OperatingReportSerializer(report, context=self.get_serializer_context()).data
 
 
 class ReportDeadlineSerializer(serializers.ModelSerializer):

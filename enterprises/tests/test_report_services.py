@@ -94,7 +94,7 @@ def test_a_database_refusal_is_the_same_message_not_a_500(users, own):
     # The race itself: the constraint's refusal is mapped.
     duplicate = OperatingReport(enterprise=own, year=2025, period="annual", created_by=users[Role.OPERATOR])
     with translation.override("en"), pytest.raises(ValidationError) as error:
-        services._save_report(duplicate)
+        services.save_report(duplicate)
     assert "already has a report for this period" in error.value.message_dict["period"][0]
 
 
@@ -110,7 +110,7 @@ def test_check_constraints_are_mapped_to_the_fields_messages(users, own, changes
     bad = OperatingReport(enterprise=own, year=2025, period="annual", created_by=users[Role.OPERATOR],
                           **{**FIGURES, **changes})  # fmt: skip
     with pytest.raises(ValidationError) as error:
-        services._save_report(bad)
+        services.save_report(bad)
     assert field in error.value.message_dict
 
 

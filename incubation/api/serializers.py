@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from incubation import selectors
-from incubation.choices import ResidencyEndReason
+from incubation.choices import ResidencyEndReason, SpaceOutcome
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 
 
@@ -62,6 +62,11 @@ class PromoteSerializer(serializers.Serializer):
     on = serializers.DateField()
     planned_end_on = serializers.DateField(required=False, allow_null=True)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    space = serializers.ChoiceField(
+        choices=SpaceOutcome.choices, default=SpaceOutcome.ENDED,
+        help_text="What happens to the tenant's running allocations: kept for the new residency (same carrier only) "
+        "or ended on the date of the move.",
+    )  # fmt: skip
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
@@ -83,7 +88,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         model = Transition
         fields = [
             "id", "enterprise", "kind", "occurred_on", "from_residency", "to_residency", "rule_set", "criteria",
-            "override_reason", "note", "by", "created_at",
+            "override_reason", "note", "space", "by", "created_at",
         ]  # fmt: skip
 
 
@@ -150,15 +155,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationUpdateSerializer(ApplicationSerializer):
     class Meta(ApplicationSerializer.Meta):
         read_only_fields = [*ApplicationSerializer.Meta.read_only_fields, "carrier", "stage"]
-
-
-class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "reject"])
-    reason = serializers.CharField()
 
 
 class AssignSerializer(serializers.Serializer):

@@ -13,7 +13,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.viewsets import RestrictedViewSet
+from accounts.api.workflow_commands import workflow_commands
 from accounts.roles import TENANT_OVERSIGHT, has_role
+from accounts.workflows import Move
 from enterprises.api.serializers import DocumentSerializer
 from incubation import selectors, services
 from incubation.api.serializers import (
@@ -24,12 +26,10 @@ from incubation.api.serializers import (
     ApplicationSerializer,
     ApplicationUpdateSerializer,
     AssignSerializer,
-    DecisionSerializer,
     DocumentUploadSerializer,
     EndSerializer,
     ExitSerializer,
     GraduateSerializer,
-    MessageSerializer,
     PromoteSerializer,
     ResidencySerializer,
     ReviewSerializer,
@@ -40,6 +40,7 @@ from incubation.api.serializers import (
 )
 from incubation.filters import ApplicationFilter
 from incubation.models import Allocation, Application, Residency, Review, Transition
+from incubation.workflow import APPLICATION_WORKFLOW
 from parks.models import Carrier, Unit
 
 
@@ -135,13 +136,14 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restri
 _COMMAND = "change"  # commands need the POLICY "change" right on the application; the service checks the rest
 
 
+@workflow_commands(APPLICATION_WORKFLOW, response=ApplicationSerializer)
 class ApplicationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     RestrictedViewSet,
 ):  # fmt: skip
     """Applications, scoped by role (an applicant's own, staff their carriers', experts those assigned to them,
-    the bureau all submitted ones). Drafts are created and edited by the applicant; every workflow move is a
-    command that calls the service the web pages call."""
+    the bureau all submitted ones). Drafts are created and edited by the applicant; every move of the workflow
+    table (incubation.workflow) is a command of the same name, calling the service the web pages call."""
 
     queryset = Application.objects.all()
     serializer_class = ApplicationSerializer
@@ -152,15 +154,6 @@ class ApplicationViewSet(
     policy_actions = {
         "create": "add",
         "partial_update": "change",
-        "submit": _COMMAND,
-        "withdraw": _COMMAND,
-        "respond": _COMMAND,
-        "screen": _COMMAND,
-        "request_more_info": _COMMAND,
-        "send_to_review": _COMMAND,
-        "to_decision": _COMMAND,
-        "close_review": _COMMAND,
-        "decide": _COMMAND,
         "assign": _COMMAND,
         "admit": _COMMAND,
         "upload": _COMMAND,
@@ -196,65 +189,14 @@ class ApplicationViewSet(
             application=self._application_for(), by=self.request.user, data=dict(serializer.validated_data)
         )
 
-    def _move(self, request, move: str, message: str = "") -> Response:
-        application = services.application_act(
-            application=self._application_for(), move=move, by=request.user, message=message
+    def perform_move(self, move: Move, message: str) -> Application:
+        """A workflow command (accounts.api.workflow_commands): the move, by the service the pages call."""
+        return services.application_act(
+            application=self._application_for(), move=move.name, by=self.request.user, message=message
         )
-        return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
 
-    def _message(self, request) -> str:
-        serializer = MessageSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data["message"]
-
-    @extend_schema(request=None, responses=ApplicationSerializer, summary="Submit a draft (applicant)")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._move(request, "submit")
-
-    @extend_schema(request=MessageSerializer, responses=ApplicationSerializer, summary="Withdraw (applicant)")
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._move(request, "withdraw", self._message(request))
-
-    @extend_schema(
-        request=MessageSerializer, responses=ApplicationSerializer, summary="Send requested material (applicant)"
-    )
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        return self._move(request, "respond", self._message(request))
-
-    @extend_schema(request=None, responses=ApplicationSerializer, summary="Start screening (staff)")
-    @action(detail=True, methods=["post"])
-    def screen(self, request, pk=None):
-        return self._move(request, "start_screening")
-
-    @extend_schema(request=MessageSerializer, responses=ApplicationSerializer, summary="Request more material")
-    @action(detail=True, methods=["post"], url_path="request-more-info")
-    def request_more_info(self, request, pk=None):
-        return self._move(request, "request_more_info", self._message(request))
-
-    @extend_schema(request=None, responses=ApplicationSerializer, summary="Send to expert review (staff)")
-    @action(detail=True, methods=["post"], url_path="send-to-review")
-    def send_to_review(self, request, pk=None):
-        return self._move(request, "send_to_review")
-
-    @extend_schema(request=None, responses=ApplicationSerializer, summary="Proceed to decision without review")
-    @action(detail=True, methods=["post"], url_path="to-decision")
-    def to_decision(self, request, pk=None):
-        return self._move(request, "to_decision")
-
-    @extend_schema(request=None, responses=ApplicationSerializer, summary="Close the expert review (staff)")
-    @action(detail=True, methods=["post"], url_path="close-review")
-    def close_review(self, request, pk=None):
-        return self._move(request, "close_review")
-
-    @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer, summary="Approve or reject (staff)")
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._move(request, serializer.validated_data["decision"], serializer.validated_data["reason"])
+    def move_response(self, application: Application) -> dict:
+        return ApplicationSerializer(application, context=self.get_serializer_context()).data
 
     @extend_schema(request=AssignSerializer, responses={201: ReviewSerializer}, summary="Assign an expert (staff)")
     @action(detail=True, methods=["post"])

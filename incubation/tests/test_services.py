@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts.audit import history_of
 from accounts.roles import Role
 from enterprises import services as enterprise_services
-from incubation import selectors, services
+from incubation import selectors, services, space
 from incubation.models import Allocation, Residency
 from parks.models import Carrier
 from parks.tests.factories import BuildingFactory, UnitFactory
@@ -132,7 +132,7 @@ def test_a_lost_race_is_a_clear_refusal_not_an_error(enterprise, core, operator,
     the exclusion constraint's refusal, as a ValidationError."""
     residency = admit(enterprise, core, operator)
     Allocation.objects.create(residency=residency, unit=incubator_unit, period=DateRange(D(2024, 1, 1), D(2025, 1, 1)))
-    monkeypatch.setattr(services, "_first_clash", lambda unit, period: None)  # the check saw nothing
+    monkeypatch.setattr(space, "first_clash", lambda unit, period: None)  # the check saw nothing
 
     with pytest.raises(ValidationError) as error:
         services.allocation_create(residency=residency, unit=incubator_unit, start=D(2024, 3, 1), by=operator)

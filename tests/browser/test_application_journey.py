@@ -138,6 +138,10 @@ def test_an_application_from_draft_to_graduation(browser, live_server, users, tm
         assert badges.filter(has_text=re.compile("^满足$")).count() == 1  # registered 20 months ago
         assert badges.filter(has_text=re.compile("^未满足$")).count() == 1  # no tech-SME registration
         assert "入驻条件" in screening.inner_text()
+        # Before an expert is assigned, 送专家评审 is shown disabled, with what is missing.
+        assert page.locator("#actions button[data-move=send_to_review]").is_disabled()
+        assert "请至少指派一位专家" in page.locator("#unmet-send_to_review").inner_text()
+        shot(page, "52b-send-to-review-needs-an-expert")
         page.select_option("#assign select[name=expert]", str(expert.pk))
         page.click("#assign button[type=submit]")
         page.wait_for_selector(".alert-success")
@@ -265,6 +269,7 @@ def test_an_application_from_draft_to_graduation(browser, live_server, users, tm
         assert page.locator(".invalid-feedback").first.is_visible()
         shot(page, "70-promote-needs-reason")
         page.fill("textarea[name=override_reason]", "营收增长快，属高成长企业，经运营公司研究同意进入加速器。")
+        page.check("input[name=space][value=kept]")  # the tenant stays in B305
         page.click("main form button[type=submit]")
         page.wait_for_selector(".alert-success")
         assert page.locator("#residencies").get_by_text("加速器").first.is_visible()
@@ -283,5 +288,6 @@ def test_an_application_from_draft_to_graduation(browser, live_server, users, tm
 
     transitions = Transition.objects.filter(enterprise=enterprise).order_by("occurred_on")
     assert list(transitions.values_list("kind", flat=True)) == ["promote", "graduate"]
+    assert list(transitions.values_list("space", flat=True)) == ["kept", "ended"]
     assert not Residency.objects.filter(enterprise=enterprise, ended_on__isnull=True).exists()
     assert Document.objects.filter(enterprise=enterprise, kind="business_plan").count() == 1
