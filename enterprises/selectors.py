@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lag, NullIf
 from django.utils import timezone
 
+from config.decimals import PERCENT_PLACES, rounded
 from enterprises import periods, report_workflow
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import (
@@ -177,10 +178,13 @@ def verified_annual_report(*, enterprise_id: int, year: int) -> OperatingReport 
 def _growth(field: str, previous: str):
     # Percent change on the year before; none when that year is missing (no report, or not the year just before)
     # or its figure is zero.
-    return Case(
-        When(previous_year=F("year") - 1, then=(F(field) - F(previous)) * Value(100.0) / NullIf(F(previous), 0)),
-        default=None,
-        output_field=DecimalField(max_digits=20, decimal_places=4),
+    return rounded(
+        Case(
+            When(previous_year=F("year") - 1, then=(F(field) - F(previous)) * Value(100.0) / NullIf(F(previous), 0)),
+            default=None,
+            output_field=DecimalField(max_digits=20, decimal_places=4),
+        ),
+        PERCENT_PLACES,
     )
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of
+from config.decimals import PERCENT_PLACES, SCORE_PLACES, quantized, rounded
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules, workflow
 from incubation.choices import ADMISSION_RULES
@@ -133,7 +134,7 @@ def occupancy_totals(*, units: QuerySet[Unit], today: datetime.date | None = Non
     let = units.filter(allocations__period__contains=today).aggregate(
         area=Coalesce(Sum("area_m2"), Value(0), output_field=_AREA)
     )["area"]
-    return {"area": total, "let": let, "rate": (let / total * 100) if total else None}
+    return {"area": total, "let": let, "rate": quantized(let / total * 100, PERCENT_PLACES) if total else None}
 
 
 def incubation_limit_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
@@ -210,8 +211,9 @@ def application_queue(*, user, with_documents: bool = False) -> QuerySet[Applica
     if can(user, "view", Review) and not has_role(user, Role.EXPERT):
         queryset = queryset.annotate(
             average_score=Subquery(
-                reviews.filter(submitted_at__isnull=False).annotate(a=Avg("weighted_score")).values("a"),
-                output_field=DecimalField(max_digits=5, decimal_places=2),
+                reviews.filter(submitted_at__isnull=False)
+                .annotate(a=rounded(Avg("weighted_score"), SCORE_PLACES))
+                .values("a")
             )
         )
     return queryset
@@ -285,8 +287,8 @@ def review_summary(reviews: list[Review]) -> dict:
     per_criterion: dict[str, Decimal] = {}
     for code in done[0].scores:
         values = [Decimal(review.scores.get(code, 0)) for review in done]
-        per_criterion[code] = (sum(values) / len(values)).quantize(Decimal("0.1"))
-    average = (sum(review.weighted_score for review in done) / len(done)).quantize(Decimal("0.01"))
+        per_criterion[code] = quantized(sum(values) / len(values), 1)
+    average = quantized(sum(review.weighted_score for review in done) / len(done), SCORE_PLACES)
     return {"count": len(done), "average": average, "per_criterion": per_criterion}
 
 
