@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.fields.ranges import DateRange
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -32,7 +34,7 @@ from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_
 from config.decimals import PERCENT_PLACES, SCORE_PLACES, quantized, rounded
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules, workflow
-from incubation.choices import ADMISSION_RULES
+from incubation.choices import ADMISSION_RULES, ApplicationStatus
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 from parks.choices import Stage
 from parks.models import Building, Carrier, Unit
@@ -187,7 +189,8 @@ def tech_sme_renewal_alerts(*, user, today: datetime.date | None = None) -> Quer
 
 def application_queue(*, user, with_documents: bool = False) -> QuerySet[Application]:
     """The applications `user` may see, with what the queue shows: applicant, carrier, field, the number of
-    experts assigned and done, and (for those who may read reviews) the average weighted score; with
+    experts assigned and done, and (for those who may read reviews) the average weighted score, or for an expert
+    their own weighted score and whether the application awaits it; with
     `with_documents`, the ids of their documents too (one query for the page, as the API lists them)."""
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
     queryset = (
@@ -208,7 +211,18 @@ def application_queue(*, user, with_documents: bool = False) -> QuerySet[Applica
     )
     if with_documents:
         queryset = queryset.prefetch_related(Prefetch("documents", queryset=Document.objects.only("pk")))
-    if can(user, "view", Review) and not has_role(user, Role.EXPERT):
+    if has_role(user, Role.EXPERT):
+        own = reviews.filter(expert=user)
+        queryset = queryset.annotate(
+            my_review_pk=Subquery(own.values("pk")[:1]),
+            my_score=Subquery(own.values("weighted_score")[:1]),
+            # Their review is open and the application is with the experts: it waits for them.
+            awaiting_my_score=ExpressionWrapper(
+                Q(Exists(own.filter(submitted_at__isnull=True)), status=ApplicationStatus.EXPERT_REVIEW),
+                output_field=BooleanField(),
+            ),
+        )
+    elif can(user, "view", Review):
         queryset = queryset.annotate(
             average_score=Subquery(
                 reviews.filter(submitted_at__isnull=False)
