@@ -69,7 +69,8 @@ class DaysBetween(Func):
 
 
 def tenant_roster(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
-    """The open residencies `user` may see: enterprise, carrier, stage, months in residence, area let today."""
+    """The open residencies `user` may see: enterprise, carrier, stage, months in residence, days to (or past) the
+    planned end, area let today."""
     today = today or timezone.localdate()
     let_today = Allocation.objects.filter(residency=OuterRef("pk"), period__contains=today)
     area = let_today.order_by().annotate(_g=Value(1)).values("_g").annotate(total=Sum("unit__area_m2")).values("total")
@@ -80,6 +81,7 @@ def tenant_roster(*, user, today: datetime.date | None = None) -> QuerySet[Resid
         .annotate(
             months_in_residence=MonthsBetween(F("started_on"), Value(today)),
             days_to_planned_end=DaysBetween(Value(today), F("planned_end_on")),
+            days_past_planned_end=DaysBetween(F("planned_end_on"), Value(today)),
             area_let=Coalesce(Subquery(area, output_field=_AREA), Value(0), output_field=_AREA),
         )
     )
@@ -153,6 +155,13 @@ def incubation_limit_alerts(*, user, today: datetime.date | None = None) -> Quer
         .filter(stage="incubator", started_on__lte=since)
         .order_by("started_on", "pk")
     )
+
+
+def planned_end_passed_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
+    """Current tenants whose planned end date has passed (still in residence: graduate, extend or exit them),
+    the longest overdue first."""
+    today = today or timezone.localdate()
+    return tenant_roster(user=user, today=today).filter(days_past_planned_end__gt=0).order_by("planned_end_on", "pk")
 
 
 def hte_expiry_alerts(*, user, today: datetime.date | None = None, within_days: int = 90) -> QuerySet[HTECertificate]:

@@ -234,8 +234,8 @@ class GraduateView(MoveView):
 
 
 class AlertsView(PortalView, TemplateView):
-    """What needs staff's attention: incubation time nearing its limit, high-tech certificates expiring, tech-based
-    SME registrations not renewed this year."""
+    """What needs staff's attention: incubation time nearing its limit, tenants past their planned end, high-tech
+    certificates expiring, tech-based SME registrations not renewed this year."""
 
     template_name = "incubation/alerts.html"
 
@@ -249,6 +249,7 @@ class AlertsView(PortalView, TemplateView):
             today=today,
             period=period,
             limit_alerts=selectors.incubation_limit_alerts(user=user, today=today)[:200],
+            overdue_alerts=selectors.planned_end_passed_alerts(user=user, today=today)[:200],
             hte_alerts=selectors.hte_expiry_alerts(user=user, today=today)[:200],
             sme_alerts=selectors.tech_sme_renewal_alerts(user=user, today=today)[:200],
             **kwargs,
