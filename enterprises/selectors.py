@@ -25,7 +25,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lag, NullIf
+from django.db.models.functions import Coalesce, Lag, Length, Lower, NullIf, StrIndex
 from django.utils import timezone
 
 from config.decimals import PERCENT_PLACES, rounded
@@ -89,14 +89,29 @@ def enterprise_list(*, user, action: str = "view", today: datetime.date | None =
 
 def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
     """Fuzzy search by name or USCC: any part of the name (works for Chinese), the code's prefix, or a name
-    similar by trigrams (pg_trgm: catches typos in Latin-letter names), the closest first."""
+    similar by trigrams (pg_trgm: catches typos in Latin-letter names), the closest first: the exact name or code,
+    then names that begin with the text, then names holding it (the earlier and the shorter first), then names
+    only similar to it, each by similarity.
+
+    (pg_trgm alone cannot rank Chinese: a name is one "word", so 齐创 inside 淄博齐创新材料… scores 0 while
+    齐鲁创新… scores for its first character.)"""
     text = text.strip()
     if not text:
         return queryset
+    code = normalise_uscc(text) or text  # "-" alone is no code prefix of every code
     return (
-        queryset.annotate(similarity=TrigramWordSimilarity(text, "name"))
-        .filter(Q(name__icontains=text) | Q(uscc__startswith=normalise_uscc(text)) | Q(similarity__gte=0.3))
-        .order_by("-similarity", "name", "id")
+        queryset.annotate(
+            similarity=TrigramWordSimilarity(text, "name"),
+            match_rank=Case(
+                When(Q(name__iexact=text) | Q(uscc=code), then=Value(0)),
+                When(Q(name__istartswith=text) | Q(uscc__startswith=code), then=Value(1)),
+                When(name__icontains=text, then=Value(2)),
+                default=Value(3),
+            ),
+            match_position=StrIndex(Lower("name"), Lower(Value(text))),
+        )
+        .filter(Q(name__icontains=text) | Q(uscc__startswith=code) | Q(similarity__gte=0.3))
+        .order_by("match_rank", "match_position", "-similarity", Length("name"), "name", "id")
     )
 
 
