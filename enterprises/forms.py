@@ -2,10 +2,12 @@ import datetime
 
 from django import forms
 from django.forms import modelform_factory
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
-from enterprises import services
+from enterprises import selectors, services
 from enterprises.choices import ReportPeriod
 from enterprises.models import Enterprise, OperatingReport, ReportDeadline
 from enterprises.uscc import normalise_uscc
@@ -63,9 +65,10 @@ class ReportForm(BootstrapFormMixin, forms.Form):
     The checks across fields (tech staff within employees…) run here too, so that the filer sees every problem at
     once; the service checks them again before it writes."""
 
-    def __init__(self, *args, new: bool, today: datetime.date, **kwargs):
+    def __init__(self, *args, new: bool, today: datetime.date, enterprise_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.enterprise_id = enterprise_id  # a new report's: to point at the one the period already has
         names = (("year", "period") if new else ()) + services.REPORT_FIGURES
         for name, field in forms.fields_for_model(OperatingReport, fields=names).items():
             if isinstance(field, forms.DecimalField):
@@ -89,7 +92,24 @@ class ReportForm(BootstrapFormMixin, forms.Form):
             for message in messages:
                 if field not in self.errors:
                     self.add_error(field if field in self.fields else None, message)
+        self._refuse_a_filed_period(data)
         return data
+
+    def _refuse_a_filed_period(self, data: dict) -> None:
+        """A new report for a period that has one already: said with the other problems, with a link to it (the
+        service refuses it too)."""
+        if self.enterprise_id is None or not data.get("year") or not data.get("period") or "period" in self.errors:
+            return
+        existing = selectors.current_report(enterprise_id=self.enterprise_id, year=data["year"], period=data["period"])
+        if existing is not None:
+            link = format_html(
+                '{} <a href="{}">{}</a>',
+                services.DUPLICATE_REPORT,
+                reverse("enterprises:report_detail", args=[existing.pk]),
+                _("Open the %(year)s %(period)s report")
+                % {"year": existing.year, "period": existing.get_period_display()},
+            )
+            self.add_error("period", link)
 
     def figures(self) -> dict:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -26,10 +27,12 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lag, NullIf
+from django.db.models.functions import Coalesce, Lag, Length, Lower, NullIf, StrIndex
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import workflows
+from config.decimals import PERCENT_PLACES, rounded
 from enterprises import periods, report_workflow
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import (
@@ -90,14 +93,29 @@ def enterprise_list(*, user, action: str = "view", today: datetime.date | None =
 
 def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
     """Fuzzy search by name or USCC: any part of the name (works for Chinese), the code's prefix, or a name
-    similar by trigrams (pg_trgm: catches typos in Latin-letter names), the closest first."""
+    similar by trigrams (pg_trgm: catches typos in Latin-letter names), the closest first: the exact name or code,
+    then names that begin with the text, then names holding it (the earlier and the shorter first), then names
+    only similar to it, each by similarity.
+
+    (pg_trgm alone cannot rank Chinese: a name is one "word", so 齐创 inside 淄博齐创新材料… scores 0 while
+    齐鲁创新… scores for its first character.)"""
     text = text.strip()
     if not text:
         return queryset
+    code = normalise_uscc(text) or text  # "-" alone is no code prefix of every code
     return (
-        queryset.annotate(similarity=TrigramWordSimilarity(text, "name"))
-        .filter(Q(name__icontains=text) | Q(uscc__startswith=normalise_uscc(text)) | Q(similarity__gte=0.3))
-        .order_by("-similarity", "name", "id")
+        queryset.annotate(
+            similarity=TrigramWordSimilarity(text, "name"),
+            match_rank=Case(
+                When(Q(name__iexact=text) | Q(uscc=code), then=Value(0)),
+                When(Q(name__istartswith=text) | Q(uscc__startswith=code), then=Value(1)),
+                When(name__icontains=text, then=Value(2)),
+                default=Value(3),
+            ),
+            match_position=StrIndex(Lower("name"), Lower(Value(text))),
+        )
+        .filter(Q(name__icontains=text) | Q(uscc__startswith=code) | Q(similarity__gte=0.3))
+        .order_by("match_rank", "match_position", "-similarity", Length("name"), "name", "id")
     )
 
 
@@ -165,6 +183,22 @@ def current_report(*, enterprise_id: int, year: int, period: str = ReportPeriod.
     return OperatingReport.objects.current().filter(enterprise_id=enterprise_id, year=year, period=period).first()
 
 
+def report_period_to_file(*, enterprise_id: int, today: datetime.date) -> tuple[int, str] | None:
+    """The period a new report of the enterprise most likely covers, one it has no report for yet: last year's
+    annual report, else the year before's, else this year's latest ended quarter; None if it has them all."""
+    candidates = [(today.year - 1, ReportPeriod.ANNUAL), (today.year - 2, ReportPeriod.ANNUAL)] + [
+        (today.year, quarter)
+        for quarter in reversed(periods.QUARTERS)
+        if periods.period_end(today.year, quarter) < today
+    ]
+    filed = set(
+        OperatingReport.objects.current()
+        .filter(enterprise_id=enterprise_id, year__gte=today.year - 2)
+        .values_list("year", "period")
+    )
+    return next((candidate for candidate in candidates if candidate not in filed), None)
+
+
 def verified_annual_reports() -> QuerySet[OperatingReport]:
     """Every verified, current annual report: the figures indicators and rules may count on (one per enterprise
     and year, by the database's constraint)."""
@@ -179,10 +213,13 @@ def verified_annual_report(*, enterprise_id: int, year: int) -> OperatingReport 
 def _growth(field: str, previous: str):
     # Percent change on the year before; none when that year is missing (no report, or not the year just before)
     # or its figure is zero.
-    return Case(
-        When(previous_year=F("year") - 1, then=(F(field) - F(previous)) * Value(100.0) / NullIf(F(previous), 0)),
-        default=None,
-        output_field=DecimalField(max_digits=20, decimal_places=4),
+    return rounded(
+        Case(
+            When(previous_year=F("year") - 1, then=(F(field) - F(previous)) * Value(100.0) / NullIf(F(previous), 0)),
+            default=None,
+            output_field=DecimalField(max_digits=20, decimal_places=4),
+        ),
+        PERCENT_PLACES,
     )
 
 
@@ -267,6 +304,15 @@ class PendingReport:
     enterprise_id: int
     enterprise_name: str
     deadline: periods.Deadline
+    report_id: int | None = None  # its current report not yet filed (a draft, or returned by staff), if any
+
+    @property
+    def file_url(self) -> str:
+        """Where the enterprise files it: its draft or returned report, else a new report for the period."""
+        if self.report_id is not None:
+            return reverse("enterprises:report_detail", args=[self.report_id])
+        query = urlencode({"year": self.deadline.year, "period": self.deadline.period})
+        return f"{reverse('enterprises:report_create')}?{query}"
 
 
 def pending_reports(
@@ -313,7 +359,9 @@ def pending_reports(
                    COALESCE(d.required, c.required) AS required, d.id AS deadline_id
             FROM candidates c LEFT JOIN {tables["deadline"]} d ON d.year = c.year AND d.period = c.period
         )
-        SELECT p.year, p.period, p.due_on, p.deadline_id, e.id, e.name
+        SELECT p.year, p.period, p.due_on, p.deadline_id, e.id, e.name,
+               (SELECT o.id FROM {tables["report"]} o WHERE o.enterprise_id = e.id AND o.year = p.year
+                AND o.period = p.period AND o.status <> %s ORDER BY o.version DESC LIMIT 1) AS report_id
         FROM periods p CROSS JOIN {tables["enterprise"]} e
         WHERE p.required AND p.due_on <= %s
           AND EXISTS (SELECT 1 FROM {tables["residency"]} r WHERE r.enterprise_id = e.id AND r.started_on <= p.end_on
@@ -323,7 +371,10 @@ def pending_reports(
           {filters}
         ORDER BY p.due_on, e.name, e.id
     """  # noqa: S608 -- table names from the models; every value is a parameter
-    params += [today + datetime.timedelta(days=within_days), tuple(report_workflow.FILED), *params_tail]
+    params += [
+        ReportStatus.SUPERSEDED, today + datetime.timedelta(days=within_days), tuple(report_workflow.FILED),
+        *params_tail,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -334,8 +385,9 @@ def pending_reports(
             deadline=periods.Deadline(
                 year=year, period=period, due_on=due_on, required=True, is_default=deadline_id is None, pk=deadline_id
             ),  # fmt: skip
+            report_id=report_id,
         )
-        for year, period, due_on, deadline_id, enterprise_id, name in rows
+        for year, period, due_on, deadline_id, enterprise_id, name, report_id in rows
     ]
 
 
@@ -361,6 +413,7 @@ __all__ = [
     "report_deadline",
     "report_deadlines",
     "report_list",
+    "report_period_to_file",
     "report_versions",
     "search_enterprises",
     "verified_annual_report",

@@ -505,12 +505,18 @@ class ReportCreateView(ReportFormMixin, ServiceFormView):
             self.enterprise  # noqa: B018 (403/404 before anything else)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise_id": self.enterprise.pk}
+
     def get_initial(self):
         initial = {}
         if self.request.GET.get("year", "").isdigit():
             initial["year"] = int(self.request.GET["year"])
         if self.request.GET.get("period") in ReportPeriod.values:
             initial["period"] = self.request.GET["period"]
+        if not initial:  # a period the enterprise has no report for yet
+            to_file = selectors.report_period_to_file(enterprise_id=self.enterprise.pk, today=timezone.localdate())
+            initial = dict(zip(("year", "period"), to_file, strict=True)) if to_file else {"year": None}
         return initial
 
     def perform(self, data):

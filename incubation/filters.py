@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, has_role
 from enterprises.models import Enterprise, HTECertificate, TechSMERegistration
 from enterprises.selectors import search_enterprises
 from incubation.choices import ApplicationStatus
@@ -69,9 +70,22 @@ class ApplicationFilter(django_filters.FilterSet):
         field_name="submitted_at__date", lookup_expr="lte", label=_("submitted until")
     )
 
+    # An expert's own: the applications whose review waits for them (the queue annotates `awaiting_my_score`).
+    mine = django_filters.ChoiceFilter(
+        method="filter_mine", label=_("my reviews"), choices=[("awaiting", _("awaiting my score"))]
+    )
+
     class Meta:
         model = Application
-        fields = ["q", "status", "stage", "carrier", "industry", "submitted_from", "submitted_until"]
+        fields = ["q", "status", "stage", "carrier", "industry", "submitted_from", "submitted_until", "mine"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None or not has_role(request.user, Role.EXPERT):
+            del self.filters["mine"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(awaiting_my_score=True)
 
     def filter_q(self, queryset, name, value):
         # Fuzzy, pg_trgm-backed search on the applicant (any part of a Chinese name, a USCC prefix, or similar).

@@ -196,7 +196,14 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
                 )
                 for place in places
             ]
-            self.order_fields(["place"])
+            # A new application may bring its business plan along (checked by its content when attached).
+            self.fields["business_plan"] = forms.FileField(
+                label=DocumentKind.BUSINESS_PLAN.label,
+                required=False,
+                help_text=_("PDF, DOCX, XLSX, PNG or JPG; the portal checks the file's content, not its name."),
+            )
+            self.fields["business_plan"].widget.attrs["class"] = "form-control"
+            self.order_fields(["place", "project_name", "business_plan"])
             self._places = {f"{p['carrier'].pk}:{p['stage']}": p for p in places}
 
     def clean_place(self):

@@ -8,9 +8,11 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -30,9 +32,10 @@ from psycopg2.extras import DateRange
 
 from accounts import workflows
 from accounts.roles import GROUP_NAMES, Role, can, has_role
+from config.decimals import PERCENT_PLACES, SCORE_PLACES, quantized, rounded
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules
-from incubation.choices import ADMISSION_RULES
+from incubation.choices import ADMISSION_RULES, ApplicationStatus
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
 from incubation.workflow import APPLICATION_WORKFLOW
 from parks.choices import Stage
@@ -68,7 +71,8 @@ class DaysBetween(Func):
 
 
 def tenant_roster(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
-    """The open residencies `user` may see: enterprise, carrier, stage, months in residence, area let today."""
+    """The open residencies `user` may see: enterprise, carrier, stage, months in residence, days to (or past) the
+    planned end, area let today."""
     today = today or timezone.localdate()
     let_today = Allocation.objects.filter(residency=OuterRef("pk"), period__contains=today)
     area = let_today.order_by().annotate(_g=Value(1)).values("_g").annotate(total=Sum("unit__area_m2")).values("total")
@@ -79,6 +83,7 @@ def tenant_roster(*, user, today: datetime.date | None = None) -> QuerySet[Resid
         .annotate(
             months_in_residence=MonthsBetween(F("started_on"), Value(today)),
             days_to_planned_end=DaysBetween(Value(today), F("planned_end_on")),
+            days_past_planned_end=DaysBetween(F("planned_end_on"), Value(today)),
             area_let=Coalesce(Subquery(area, output_field=_AREA), Value(0), output_field=_AREA),
         )
     )
@@ -135,7 +140,7 @@ def occupancy_totals(*, units: QuerySet[Unit], today: datetime.date | None = Non
     let = units.filter(allocations__period__contains=today).aggregate(
         area=Coalesce(Sum("area_m2"), Value(0), output_field=_AREA)
     )["area"]
-    return {"area": total, "let": let, "rate": (let / total * 100) if total else None}
+    return {"area": total, "let": let, "rate": quantized(let / total * 100, PERCENT_PLACES) if total else None}
 
 
 def incubation_limit_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
@@ -152,6 +157,13 @@ def incubation_limit_alerts(*, user, today: datetime.date | None = None) -> Quer
         .filter(stage="incubator", started_on__lte=since)
         .order_by("started_on", "pk")
     )
+
+
+def planned_end_passed_alerts(*, user, today: datetime.date | None = None) -> QuerySet[Residency]:
+    """Current tenants whose planned end date has passed (still in residence: graduate, extend or exit them),
+    the longest overdue first."""
+    today = today or timezone.localdate()
+    return tenant_roster(user=user, today=today).filter(days_past_planned_end__gt=0).order_by("planned_end_on", "pk")
 
 
 def hte_expiry_alerts(*, user, today: datetime.date | None = None, within_days: int = 90) -> QuerySet[HTECertificate]:
@@ -215,7 +227,8 @@ def residencies_with_months(
 
 def application_queue(*, user, with_documents: bool = False) -> QuerySet[Application]:
     """The applications `user` may see, with what the queue shows: applicant, carrier, field, the number of
-    experts assigned and done, and (for those who may read reviews) the average weighted score; with
+    experts assigned and done, and (for those who may read reviews) the average weighted score, or for an expert
+    their own weighted score and whether the application awaits it; with
     `with_documents`, the ids of their documents too (one query for the page, as the API lists them)."""
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
     queryset = with_review_counts(
@@ -223,11 +236,23 @@ def application_queue(*, user, with_documents: bool = False) -> QuerySet[Applica
     )
     if with_documents:
         queryset = queryset.prefetch_related(Prefetch("documents", queryset=Document.objects.only("pk")))
-    if can(user, "view", Review) and not has_role(user, Role.EXPERT):
+    if has_role(user, Role.EXPERT):
+        own = reviews.filter(expert=user)
+        queryset = queryset.annotate(
+            my_review_pk=Subquery(own.values("pk")[:1]),
+            my_score=Subquery(own.values("weighted_score")[:1]),
+            # Their review is open and the application is with the experts: it waits for them.
+            awaiting_my_score=ExpressionWrapper(
+                Q(Exists(own.filter(submitted_at__isnull=True)), status=ApplicationStatus.EXPERT_REVIEW),
+                output_field=BooleanField(),
+            ),
+        )
+    elif can(user, "view", Review):
         queryset = queryset.annotate(
             average_score=Subquery(
-                reviews.filter(submitted_at__isnull=False).annotate(a=Avg("weighted_score")).values("a"),
-                output_field=DecimalField(max_digits=5, decimal_places=2),
+                reviews.filter(submitted_at__isnull=False)
+                .annotate(a=rounded(Avg("weighted_score"), SCORE_PLACES))
+                .values("a")
             )
         )
     return queryset
@@ -289,9 +314,9 @@ def review_summary(reviews: list[Review]) -> dict:
     per_criterion: dict[str, Decimal] = {}
     for code in done[0].scores:
         values = [Decimal(review.scores.get(code, 0)) for review in done]
-        per_criterion[code] = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+        per_criterion[code] = quantized(sum(values, Decimal(0)) / len(values), 1)
     scores = [review.weighted_score for review in done if review.weighted_score is not None]  # all, once submitted
-    average = (sum(scores, Decimal(0)) / len(done)).quantize(Decimal("0.01"))
+    average = quantized(sum(scores, Decimal(0)) / len(done), SCORE_PLACES)
     return {"count": len(done), "average": average, "per_criterion": per_criterion}
 
 

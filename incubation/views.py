@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, WorkflowMoveMixin, restricted_object
 from accounts.roles import STAFF_ROLES, Role, can, has_role, roles_of
+from enterprises.choices import DocumentKind
 from enterprises.models import Enterprise, EnterpriseMembership
 from incubation import roster_export, rules, selectors, services, tenant_import, workflow
 from incubation.choices import ApplicationStatus, RuleSetKind
@@ -243,8 +245,8 @@ class GraduateView(MoveView):
 
 
 class AlertsView(PortalView, TemplateView):
-    """What needs staff's attention: incubation time nearing its limit, high-tech certificates expiring, tech-based
-    SME registrations not renewed this year."""
+    """What needs staff's attention: incubation time nearing its limit, tenants past their planned end, high-tech
+    certificates expiring, tech-based SME registrations not renewed this year."""
 
     template_name = "incubation/alerts.html"
 
@@ -258,6 +260,7 @@ class AlertsView(PortalView, TemplateView):
             today=today,
             period=period,
             limit_alerts=selectors.incubation_limit_alerts(user=user, today=today)[:200],
+            overdue_alerts=selectors.planned_end_passed_alerts(user=user, today=today)[:200],
             hte_alerts=selectors.hte_expiry_alerts(user=user, today=today)[:200],
             sme_alerts=selectors.tech_sme_renewal_alerts(user=user, today=today)[:200],
             **kwargs,
@@ -334,11 +337,20 @@ class ApplicationCreateView(ApplicantEnterpriseMixin, ServiceFormView):
         return {"place": f"{carrier}:{stage}"} if carrier and stage else {}
 
     def perform(self, data):
-        place = data["place"]
-        return services.application_create(
-            enterprise=self.enterprise, carrier=place["carrier"], stage=place["stage"], by=self.request.user,
-            data=self.form.content(),
-        )  # fmt: skip
+        place, business_plan = data["place"], data.get("business_plan")
+        with transaction.atomic():  # a refused business plan leaves no draft behind
+            application = services.application_create(
+                enterprise=self.enterprise, carrier=place["carrier"], stage=place["stage"], by=self.request.user,
+                data=self.form.content(),
+            )  # fmt: skip
+            if business_plan:
+                try:
+                    services.application_attach(application=application, upload=business_plan, title="",
+                                                kind=DocumentKind.BUSINESS_PLAN, by=self.request.user)  # fmt: skip
+                except ValidationError as error:
+                    raise ValidationError({"business_plan": error.messages}) from error
+                self.success_message = _("Your draft has been saved with its business plan. Complete it, then submit.")
+        return application
 
     def get_success_url(self) -> str:
         return reverse("incubation:application_detail", args=[self.result.pk])

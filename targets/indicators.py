@@ -61,11 +61,11 @@ INDICATORS: dict[str, Indicator] = {
             Unit.ENTERPRISES,
             "stock",
             _(
-                "Enterprises holding a 科技型中小企业 registration for year Y that were in residency at some time "
-                "in Y, or had graduated no longer before 1 January of Y than the graduate window of the "
+                "Enterprises holding a 科技型中小企业 registration for the year that were in residency at some time "
+                "in the year, or had graduated no longer before 1 January of the year than the graduate window of the "
                 "target-counting rule set in force."
             ),
-            _("Distinct enterprises counted in any year from the plan's first year through Y."),
+            _("Distinct enterprises counted in any year from the plan's first year through the year."),
         ),
         Indicator(
             "htes",
@@ -73,17 +73,17 @@ INDICATORS: dict[str, Indicator] = {
             Unit.ENTERPRISES,
             "flow",
             _(
-                "Enterprises whose first 高新技术企业 certificate was issued in Y, while they were in residency or "
-                "within the graduate window after graduating. A renewal is not a new one."
+                "Enterprises whose first 高新技术企业 certificate was issued in the year, while they were in residency "
+                "or within the graduate window after graduating. A renewal is not a new one."
             ),
-            _("Distinct enterprises counted in any year from the plan's first year through Y."),
+            _("Distinct enterprises counted in any year from the plan's first year through the year."),
         ),
         Indicator(
             "accreditation_level",
             _("Accreditation level reached"),
             Unit.LEVEL,
             "level",
-            _("The highest accreditation the carrier (district-wide: the core) held on 31 December of Y."),
+            _("The highest accreditation the carrier (district-wide: the core) held on 31 December of the year."),
             _("The same: a level, once reached, is the cumulative state."),
         ),
         Indicator(
@@ -91,8 +91,8 @@ INDICATORS: dict[str, Indicator] = {
             _("Tenants at year end"),
             Unit.ENTERPRISES,
             "stock",
-            _("Enterprises with a residency open on 31 December of Y, at any stage."),
-            _("Distinct enterprises in residency at any time from the plan's first year through Y."),
+            _("Enterprises with a residency open on 31 December of the year, at any stage."),
+            _("Distinct enterprises in residency at any time from the plan's first year through the year."),
         ),
         Indicator(
             "admissions",
@@ -100,26 +100,26 @@ INDICATORS: dict[str, Indicator] = {
             Unit.ENTERPRISES,
             "flow",
             _(
-                "Enterprises whose first residency in the base began in Y. Promotions and transfers between "
+                "Enterprises whose first residency in the base began in the year. Promotions and transfers between "
                 "carriers are moves, not admissions."
             ),
-            _("The same, added up from the plan's first year through Y."),
+            _("The same, added up from the plan's first year through the year."),
         ),
         Indicator(
             "graduations",
             _("Graduations"),
             Unit.EVENTS,
             "flow",
-            _("Graduation transitions dated in Y."),
-            _("Graduation transitions dated from the plan's first year through Y."),
+            _("Graduation transitions dated in the year."),
+            _("Graduation transitions dated from the plan's first year through the year."),
         ),
         Indicator(
             "exits",
             _("Exits"),
             Unit.EVENTS,
             "flow",
-            _("Exit transitions (left or removed) dated in Y."),
-            _("Exit transitions dated from the plan's first year through Y."),
+            _("Exit transitions (left or removed) dated in the year."),
+            _("Exit transitions dated from the plan's first year through the year."),
         ),
         Indicator(
             "revenue",
@@ -127,10 +127,10 @@ INDICATORS: dict[str, Indicator] = {
             Unit.WAN_YUAN,
             "flow",
             _(
-                "Operating revenue in the verified annual reports for Y (current version) of enterprises in "
-                "residency at some time in Y."
+                "Operating revenue in the verified annual reports for the year (current version) of enterprises in "
+                "residency at some time in the year."
             ),
-            _("The yearly figures added up from the plan's first year through Y."),
+            _("The yearly figures added up from the plan's first year through the year."),
         ),
         Indicator(
             "rd_expenditure",
@@ -138,14 +138,14 @@ INDICATORS: dict[str, Indicator] = {
             Unit.WAN_YUAN,
             "flow",
             _("R&D expenditure in the same reports as tenant revenue."),
-            _("The yearly figures added up from the plan's first year through Y."),
+            _("The yearly figures added up from the plan's first year through the year."),
         ),
         Indicator(
             "rd_intensity",
             _("R&D intensity"),
             Unit.PERCENT,
             "ratio",
-            _("Tenant R&D expenditure ÷ tenant revenue for Y, over the reports that state a revenue."),
+            _("Tenant R&D expenditure ÷ tenant revenue for the year, over the reports that state a revenue."),
             _("Cumulative R&D ÷ cumulative revenue."),
         ),
         Indicator(
@@ -155,11 +155,11 @@ INDICATORS: dict[str, Indicator] = {
             "stock",
             _(
                 "Valid invention patents, utility models, designs, software copyrights and other IP in the "
-                "verified annual reports for Y of enterprises in residency at some time in Y."
+                "verified annual reports for the year of enterprises in residency at some time in the year."
             ),
             _(
                 "The same count over every enterprise in residency at any time since the plan began, from its "
-                "latest verified annual report up to Y."
+                "latest verified annual report up to the year."
             ),
         ),
         Indicator(
@@ -175,34 +175,37 @@ INDICATORS: dict[str, Indicator] = {
             _("Financing received"),
             Unit.WAN_YUAN,
             "flow",
-            _("The amounts of financing events dated in Y of enterprises in residency on the event's date."),
-            _("The same, added up from the plan's first year through Y."),
+            _("The amounts of financing events dated in the year of enterprises in residency on the event's date."),
+            _("The same, added up from the plan's first year through the year."),
         ),
         Indicator(
             "tenants_financed",
             _("Tenants financed"),
             Unit.ENTERPRISES,
             "flow",
-            _("Enterprises with at least one financing event dated in Y while in residency."),
-            _("Distinct enterprises financed from the plan's first year through Y."),
+            _("Enterprises with at least one financing event dated in the year while in residency."),
+            _("Distinct enterprises financed from the plan's first year through the year."),
         ),
         Indicator(
             "occupancy_rate",
             _("Occupancy rate"),
             Unit.PERCENT,
             "ratio",
-            _("Area of units let on 31 December of Y ÷ area of all units on that date."),
-            _("The average of the year-end rates from the plan's first year through Y."),
+            _("Area of units let on 31 December of the year ÷ area of all units on that date."),
+            _("The average of the year-end rates from the plan's first year through the year."),
         ),
         Indicator(
             "jobs",
             _("Jobs"),
             Unit.PEOPLE,
             "stock",
-            _("Employees in the verified annual reports for Y of enterprises in residency at some time in Y."),
+            _(
+                "Employees in the verified annual reports for the year of enterprises in residency at some time "
+                "in the year."
+            ),
             _(
                 "Employees of every enterprise in residency at any time since the plan began, from its latest "
-                "verified annual report up to Y."
+                "verified annual report up to the year."
             ),
         ),
     ]

@@ -3,6 +3,8 @@ number of rows: generated at 30 enterprises, then grown to 90, every page answer
 same query count (the issue's "query counts do not grow with the number of rows")."""
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +38,14 @@ def test_the_bench_measures_every_page_and_no_query_count_grows_with_the_rows():
         assert math.isfinite(row["p50_ms"]) and math.isfinite(row["p95_ms"]) and row["p95_ms"] > 0, row
     grown = {row["page"]: (row["queries"], big["queries"]) for row, big in zip(small, large, strict=True)}
     assert {page: n for page, n in grown.items() if n[0] != n[1]} == {}, table(small) + "\n" + table(large)
+    assert {row["page"]: row["queries"] for row in small[: len(pages())]} == readme_query_counts(), (
+        "bench/README.md's table of pages states other query counts than the pages cost"
+    )
+
+
+def readme_query_counts() -> dict[str, int]:
+    """The query count bench/README.md states for each page of its first table (page name → the last column)."""
+    text = (Path(__file__).resolve().parent.parent / "bench" / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Figures at 20,000 enterprises", 1)[1].split("\n\n")[2]
+    rows = [re.split(r"\s*\|\s*", line.strip("| ")) for line in table.splitlines()[2:]]
+    return {cells[0]: int(cells[-1]) for cells in rows}

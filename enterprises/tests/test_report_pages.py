@@ -313,3 +313,46 @@ def test_the_api_deadlines_and_not_filed(client_for, users, own):
     assert response.status_code == 200, response.content
     rows = response.json()["results"]
     assert [row["enterprise"] for row in rows] == [own.pk]
+
+
+def test_the_form_defaults_to_a_period_not_yet_reported(client_for, users, own):
+    client = client_for(users[Role.ENTERPRISE])
+    url = reverse("enterprises:report_create")
+    form = client.get(url).context["form"]
+    assert (form["year"].value(), form["period"].value()) == (LAST_YEAR, "annual")
+
+    report(own, year=LAST_YEAR, status="verified")
+    form = client.get(url).context["form"]
+    assert (form["year"].value(), form["period"].value()) == (LAST_YEAR - 1, "annual")
+    form = client.get(url + f"?year={LAST_YEAR}&period=annual").context["form"]
+    assert (form["year"].value(), form["period"].value()) == (LAST_YEAR, "annual"), "what the link asks for"
+
+
+def test_a_period_already_reported_is_said_with_the_other_problems_and_linked(client_for, users, own):
+    existing = report(own, year=LAST_YEAR, status="submitted")
+    response = client_for(users[Role.ENTERPRISE]).post(
+        reverse("enterprises:report_create"), form_data(employees="10", tech_staff="11"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    errors = response.context["form"].errors
+    assert {"tech_staff", "period"} <= set(errors), "every problem at once, the duplicate period among them"
+    link = f'<a href="{reverse("enterprises:report_detail", args=[existing.pk])}">'
+    assert link in response.content.decode()
+    assert OperatingReport.objects.count() == 1
+
+
+def test_the_banner_leads_to_the_report_to_file(client_for, users, own):
+    ReportDeadline.objects.create(
+        year=LAST_YEAR, period="annual", due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    report(own, year=LAST_YEAR - 1, status="verified")
+    client = client_for(users[Role.ENTERPRISE])
+    create = reverse("enterprises:report_create") + f"?year={LAST_YEAR}&period=annual"
+    page = client.get(reverse("home")).content.decode()
+    banner = page.split('id="report-reminder"')[1].split("</div>")[0]
+    assert f'href="{create.replace("&", "&amp;")}"' in banner
+
+    returned = report(own, year=LAST_YEAR, status="returned")
+    page = client.get(reverse("home")).content.decode()
+    banner = page.split('id="report-reminder"')[1].split("</div>")[0]
+    assert f'href="{reverse("enterprises:report_detail", args=[returned.pk])}"' in banner
+    assert reverse("enterprises:report_list") + '"' not in banner

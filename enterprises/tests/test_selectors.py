@@ -297,3 +297,14 @@ def test_filters_combine_with_search(operator):
     TechSMERegistrationFactory(enterprise=EnterpriseFactory(name="淄博化工有限公司"), year=2024)
 
     assert filtered(operator, q="云数", industry=industry.pk, tech_sme_year=2024) == {wanted.pk}
+
+
+def test_search_ranks_exact_then_prefix_then_holding_then_similar(operator, client_for):
+    # pg_trgm alone gave 齐鲁创新 (similar by its first character) a higher score than names holding 齐创.
+    for name in ["齐鲁创新有限公司", "淄博齐创新材料科技有限公司", "山东齐创材料有限公司", "齐创科技", "齐创"]:
+        EnterpriseFactory(name=name)
+    expected = ["齐创", "齐创科技", "山东齐创材料有限公司", "淄博齐创新材料科技有限公司", "齐鲁创新有限公司"]
+
+    assert search(operator, "齐创") == expected
+    page = client_for(operator).get(reverse("enterprises:enterprise_list") + "?q=齐创")
+    assert [enterprise.name for enterprise in page.context["page_obj"].object_list] == expected

@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from enterprises import services as enterprise_services
 from enterprises.models import HTECertificate, TechSMERegistration
 from incubation import selectors, services
-from incubation.models import RuleSet
+from incubation.models import Residency, RuleSet
 from parks.models import Carrier
 
 pytestmark = pytest.mark.django_db
@@ -76,5 +77,27 @@ def test_the_alerts_page_costs_the_same_whatever_the_number_of_tenants(
         enterprise = tenant(operator, f"团队{n}", own_park, D(2022, 1, 1))
         HTECertificate.objects.create(enterprise=enterprise, certificate_no=f"GR{n:010d}", issued_on=D(2023, 12, 20))
     client = client_for(operator)
-    with django_assert_max_num_queries(11):  # session, user, groups, 2 rule-set look-ups, 3 lists, session save
+    with django_assert_max_num_queries(12):  # session, user, groups, 2 rule-set look-ups, 4 lists, session save
         assert client.get(reverse("incubation:alerts")).status_code == 200
+
+
+def test_tenants_past_their_planned_end_are_badged_and_alerted(client_for, users, own_park):
+    operator = users[Role.OPERATOR]
+    today = timezone.localdate()
+    overdue = tenant(operator, "已超期团队", own_park, D(2022, 1, 1))
+    ending = tenant(operator, "即将到期团队", own_park, D(2022, 1, 1))
+    Residency.objects.filter(enterprise=overdue).update(planned_end_on=today - datetime.timedelta(days=12))
+    Residency.objects.filter(enterprise=ending).update(planned_end_on=today + datetime.timedelta(days=30))
+
+    alerts = selectors.planned_end_passed_alerts(user=operator, today=today)
+    assert [(r.enterprise, r.days_past_planned_end) for r in alerts] == [(overdue, 12)]
+    assert not selectors.planned_end_passed_alerts(user=users[Role.PARK_STAFF], today=today - datetime.timedelta(20))
+
+    client = client_for(operator)
+    roster = client.get(reverse("incubation:tenant_roster"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get(reverse("incubation:alerts"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已超过计划结束日期 12 天" in roster and "剩余 30 天" in roster
+    section = page.split('id="planned-end-passed"')[1].split('class="card mb-3"')[0]
+    assert "已超期团队" in section and "即将到期团队" not in section and ">12<" in section
+    english = client.get(reverse("incubation:tenant_roster"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "12 days past the planned end" in english

@@ -131,3 +131,26 @@ def test_the_detail_page_costs_a_bounded_number_of_queries(client_for, applicant
     client = client_for(users[Role.OPERATOR])
     with django_assert_max_num_queries(30):
         assert client.get(reverse("incubation:application_detail", args=[application.pk])).status_code == 200
+
+
+def test_the_business_plan_comes_with_the_new_application(client_for, applicant):
+    big_data = Carrier.objects.get(code="big-data")
+    client = client_for(applicant)
+    form = client.get(reverse("incubation:application_create")).content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'name="business_plan"' in form
+
+    response = client.post(reverse("incubation:application_create"),
+                           {"place": f"{big_data.pk}:incubator", "project_name": "工业数据中台",
+                            "business_plan": pdf_upload()})  # fmt: skip
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert [document.kind for document in application.documents.all()] == ["business_plan"]
+
+
+def test_a_refused_business_plan_leaves_no_draft(client_for, applicant):
+    big_data = Carrier.objects.get(code="big-data")
+    page = client_for(applicant).post(reverse("incubation:application_create"),
+                                      {"place": f"{big_data.pk}:incubator", "project_name": "工业数据中台",
+                                       "business_plan": pdf_upload("plan.pdf", b"not a pdf at all")})  # fmt: skip
+    assert page.status_code == 200 and page.context["form"].errors["business_plan"]
+    assert not Application.objects.exists()

@@ -191,3 +191,13 @@ def test_park_staff_see_the_tenants_of_their_carriers_only(enterprise, users, ow
     admit(other, own_park, operator)
     assert list(selectors.tenant_roster(user=park_staff).values_list("enterprise__name", flat=True)) == ["本园团队"]
     assert list(Enterprise.objects.for_user(park_staff)) == [other]
+
+
+def test_the_occupancy_rate_is_a_percentage_to_one_place(enterprise, core, operator, incubator_unit):
+    """86.5 m² let of 86.5 + 2 × 100 m²: 30.191… %, shown as 30.2, not with 28 digits."""
+    for code in ("A202", "A203"):
+        UnitFactory(building=incubator_unit.building, code=code, stage_zone="incubator", area_m2=Decimal("100"))
+    residency = admit(enterprise, core, operator)
+    Allocation.objects.create(residency=residency, unit=incubator_unit, period=DateRange(D(2024, 1, 1), None))
+    totals = selectors.occupancy_totals(units=incubator_unit.building.units.all(), today=D(2025, 1, 1))
+    assert str(totals["rate"]) == "30.2"

@@ -12,9 +12,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from incubation.choices import ApplicationStatus, TransitionKind
 from incubation.models import Application, Residency, Transition
@@ -147,7 +150,11 @@ def compile_snapshot(
             [_("Version"), str(version)],
             [_("Compiled by"), compiled_by or _("Celery beat (scheduled)")],
             [_("Compiled at"), compiled_at.strftime("%Y-%m-%d %H:%M")],
-            [_("Indicator definitions"), _("Section 1 and docs/indicators.md")],
+            [
+                _("Indicator definitions"),
+                _("Section 1 of this report; every indicator on the portal's page %(url)s")
+                % {"url": settings.PORTAL_BASE_URL + reverse("targets:indicators")},
+            ],
         ]
         return {
             "schema": SCHEMA,
@@ -510,7 +517,7 @@ def _prior_year_section(before: dict, after: dict, year: int) -> dict[str, Any]:
             _("Reading"),
             str(year - 1),
             str(year),
-            _("Change"),
+            pgettext("prior-year comparison: the difference", "Change"),
             _("Change %"),
         ],
         "numeric": [False, False, False, True, True, True, True],

@@ -216,26 +216,57 @@ def _longest_unbreakable(text: str, font_size: float) -> float:
     return widest
 
 
-def _column_widths(columns: list[str], numeric: list[bool], rows: list[list], font_size: float) -> list[float]:
-    """Widths that fit the frame. Every column gets at least its longest unbreakable run (a code, a number); what
-    is left goes to the columns in proportion to how much more their longest cell needs, so that long text
-    (names, notes) gets the room and short columns are not wasted."""
-    padding = 8.5
-    sample = rows[:400]  # wide enough to see the longest names; cheap on thousands of rows
+# A table too wide for the page at the body size is set smaller, down to the last of these (points).
+TABLE_FONT_SIZES = (TABLE_FONT_SIZE, 7.5, 7.0, 6.5)
+# Text this short (a level, a status) never breaks: 未认定 on three lines reads as nothing.
+UNBROKEN_CHARACTERS = 4
+
+
+def _header_parts(header: str) -> tuple[str, str]:
+    """A header's label and its unit: 营业收入（万元） → (营业收入, （万元）); the unit goes on a line of its own."""
+    for opening in ("（", " ("):
+        cut = header.rfind(opening)
+        if cut > 0 and header.endswith(("）", ")")):
+            return header[:cut], header[cut:].strip()
+    return header, ""
+
+
+def _two_line_floor(text: str, font_size: float) -> float:
+    """The narrowest width that keeps `text` on at most two lines where it may break (and short text whole)."""
+    unbreakable = _longest_unbreakable(text, font_size)
+    if len(text) <= UNBROKEN_CHARACTERS:
+        return max(unbreakable, pdfmetrics.stringWidth(text, FONT_NAME, font_size))
+    half = text[: (len(text) + 1) // 2]
+    return max(unbreakable, pdfmetrics.stringWidth(half, FONT_NAME, font_size))
+
+
+def _column_limits(
+    columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float
+) -> tuple[list[float], list[float]]:
+    """Each column's natural width (every cell and its header on one line) and its minimum: numbers whole, a
+    header's label in at most two lines above its unit, names in at most two lines."""
+    padding = 2 * CELL_PADDING + 1  # the cell's padding, and the half point `_table` keeps from the edge
     natural, minimum = [], []
     for index, header in enumerate(columns):
-        texts = [format_cell(row[index] if index < len(row) else None) for row in sample]
+        texts = [row[index] for row in cells]
+        label, unit = _header_parts(header)
         widest = max([pdfmetrics.stringWidth(text, FONT_NAME, font_size) for text in texts], default=0)
+        header_floor = max(_two_line_floor(label, font_size), pdfmetrics.stringWidth(unit, FONT_NAME, font_size))
         if numeric[index]:
-            # Numbers never wrap; the header may (it is a Paragraph), between words.
-            floor = max(widest, _longest_unbreakable(header, font_size))
-            widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
+            floor = widest  # numbers never wrap
         else:
-            floor = max([_longest_unbreakable(text, font_size) for text in texts], default=0)
-            widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
-        floor = max(floor, _longest_unbreakable(header, font_size))
+            floor = max([_two_line_floor(text, font_size) for text in texts], default=0)
+        widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
         natural.append(widest + padding)
-        minimum.append(min(floor + padding, 0.4 * FRAME_WIDTH))
+        minimum.append(min(max(floor, header_floor) + padding, 0.4 * FRAME_WIDTH))
+    return natural, minimum
+
+
+def _column_widths(columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float) -> list[float]:
+    """Widths that fit the frame. Every column gets at least its minimum (see `_column_limits`); what is left goes
+    to the columns in proportion to how much more their longest cell needs, so that long text (names, notes) gets
+    the room and short columns are not wasted."""
+    natural, minimum = _column_limits(columns, numeric, cells, font_size)
     if sum(natural) <= FRAME_WIDTH:
         # Everything fits on one line: spread the spare room over the text columns (or all, if none).
         grow = [not n for n in numeric] if not all(numeric) else [True] * len(numeric)
@@ -250,35 +281,77 @@ def _column_widths(columns: list[str], numeric: list[bool], rows: list[list], fo
     return [m + e * share for m, e in zip(minimum, excess, strict=True)]
 
 
+def _decimal_places(values: list) -> int:
+    """How many decimals a numeric column shows: as many as its most precise figure (at most two), so that every
+    row of the column has the same."""
+    places = 0
+    for value in values:
+        if isinstance(value, float) and not value.is_integer():
+            places = max(places, min(2, len(repr(value).split(".")[1])))
+    return places
+
+
+def _formatted(rows: list[list], numeric: list[bool]) -> list[list[str]]:
+    """The rows as the table prints them: each numeric column with one number of decimals."""
+    places = [_decimal_places([row[i] if i < len(row) else None for row in rows]) if n else 0
+              for i, n in enumerate(numeric)]  # fmt: skip
+    formatted = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            if numeric[index] and isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append(format(value, f",.{places[index]}f"))
+            else:
+                cells.append(format_cell(value))
+        formatted.append(cells + [""] * (len(numeric) - len(cells)))
+    return formatted
+
+
+def _table_font_size(columns: list[str], numeric: list[bool], cells: list[list[str]]) -> float:
+    """The largest of TABLE_FONT_SIZES at which every column gets its minimum width on the page."""
+    for size in TABLE_FONT_SIZES:
+        if sum(_column_limits(columns, numeric, cells, size)[1]) <= FRAME_WIDTH:
+            return size
+    return TABLE_FONT_SIZES[-1]
+
+
 def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
     columns = [str(c) for c in section["columns"]]
     numeric = list(section.get("numeric") or [False] * len(columns))
-    rows = section["rows"]
-    widths = _column_widths(columns, numeric, rows, TABLE_FONT_SIZE)
-    cell = styles["cell"]
+    cells = _formatted(section["rows"], numeric)
+    sample = cells[:400]  # wide enough to see the longest names; cheap on thousands of rows
+    size = _table_font_size(columns, numeric, sample)
+    leading = size * 1.35
+    widths = _column_widths(columns, numeric, sample, size)
+    cell = ParagraphStyle("cell_sized", parent=styles["cell"], fontSize=size, leading=leading)
     header_style = ParagraphStyle("header", parent=cell, textColor=ACCENT)
     header_right = ParagraphStyle("header_right", parent=header_style, alignment=TA_RIGHT)
-    data = [[Paragraph(escape(c), header_right if n else header_style) for c, n in zip(columns, numeric, strict=True)]]
+
+    def header_cell(text: str, is_number: bool) -> Paragraph:
+        label, unit = _header_parts(text)
+        markup = escape(label) + (f"<br/>{escape(unit)}" if unit else "")
+        return Paragraph(markup, header_right if is_number else header_style)
+
+    data = [[header_cell(c, n) for c, n in zip(columns, numeric, strict=True)]]
     # Cells are plain strings: numbers (right-aligned by the table style; they never wrap) and text broken into
     # lines here (wrap_lines). Plain strings lay out many times faster than a Paragraph per cell, which keeps
     # thousands of contributor rows quick.
     room = [width - 2 * CELL_PADDING - 0.5 for width in widths]
 
-    def as_cell(value, index: int) -> str:
-        text = format_cell(value)
+    def as_cell(text: str, index: int) -> str:
         if numeric[index]:
             return text
-        return "\n".join(wrap_lines(text, TABLE_FONT_SIZE, room[index]))
+        return "\n".join(wrap_lines(text, size, room[index]))
 
-    data += [[as_cell(value, index) for index, value in enumerate(row)] for row in rows]
+    data += [[as_cell(text, index) for index, text in enumerate(row)] for row in cells]
     # Row heights known in advance (lines × leading): reportlab would measure every remaining row again at each
     # page break, which grows with the square of the rows.
     padding = 2 * 2.5
-    heights = [None] + [max(cell.count("\n") + 1 for cell in row) * TABLE_LEADING + padding for row in data[1:]]
+    heights = [None] + [max(cell.count("\n") + 1 for cell in row) * leading + padding for row in data[1:]]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
-        ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), leading),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),

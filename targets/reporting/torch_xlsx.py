@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.conf import settings
+from django.urls import reverse
+
 from targets.reporting.torch import INCUBATOR_COLUMNS, TENANT_COLUMNS, Column, TorchExport
 
 NUMBER_FORMATS = {"money": "#,##0.0", "area": "#,##0.00", "count": "0"}
@@ -79,11 +82,12 @@ def _notes(workbook, export: TorchExport) -> None:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     lines = [
-        f"{export.year} 年度火炬统计：孵化载体与在孵企业数据（DOMAIN.md §7 字段）。",
+        f"{export.year} 年度火炬统计：孵化载体与在孵企业数据，字段按科技部火炬高技术产业开发中心年度火炬统计调查中"
+        "孵化载体及在孵企业的统计口径填列。",
         "金额单位为千元：企业填报的万元 × 10，保留一位小数；面积单位为平方米。",
         "在孵企业：当年任一时间入驻所列载体的企业，按其当年最后一次入驻的载体列示；企业数据只取当年已审核的年度经营数据"
         "（现行版本），未审核或未填报的企业只列状态、不填数字。",
-        "指标口径与平台“目标与指标”页面一致（docs/indicators.md）。",
+        f"指标口径与平台“目标与指标”页面一致：{settings.PORTAL_BASE_URL}{reverse('targets:indicators')}。",
     ]
     for line in lines:
         cell = WriteOnlyCell(sheet, value=line)

@@ -203,3 +203,33 @@ def test_a_cell_taller_than_a_page_continues_on_the_next():
     # Nothing cut off (counted by character: the page break falls inside one of the repeats).
     assert "".join(holding).count("很") == 600
     assert "".join(holding).count("明") == 600
+
+
+def test_a_wide_table_keeps_names_on_two_lines_headers_by_unit_and_one_precision_per_column():
+    from targets.reporting.render_pdf import (
+        _column_widths,
+        _formatted,
+        _header_parts,
+        _table_font_size,
+        register_font,
+        wrap_lines,
+    )
+
+    register_font()
+
+    # The per-carrier table of a compiled report (targets.reporting.compile), which wrapped names two characters
+    # a line and broke 毕业 between its characters.
+    columns = [
+        "载体", "年末在孵企业（企业）", "新入驻企业（企业）", "毕业（次）", "退出（次）",
+        "孵化科技型中小企业（企业）", "培育高新技术企业（企业）", "研发投入强度（%）", "获得融资（万元）",
+        "出租率（%）", "吸纳就业（人）", "在孵企业研发经费（万元）", "在孵企业营业收入（万元）", "认定等级",
+    ]  # fmt: skip
+    numeric = [False, *[True] * 12, False]
+    rows = [["临淄区齐智汇科技孵化中心", *[1] * 11, 300.0, "未认定"], ["大数据产业园", *[2] * 11, 6.15, "区级"]]
+    cells = _formatted(rows, numeric)
+    assert [row[12] for row in cells] == ["300.00", "6.15"], "one number of decimals in a column"
+    size = _table_font_size(columns, numeric, cells)
+    widths = _column_widths(columns, numeric, cells, size)
+    assert len(wrap_lines(rows[0][0], size, widths[0] - 8.5)) <= 2, "a carrier's name on at most two lines"
+    assert wrap_lines("未认定", size, widths[-1] - 8.5) == ["未认定"]
+    assert _header_parts("营业收入（万元）") == ("营业收入", "（万元）")
