@@ -20,6 +20,9 @@ class TargetPlanSerializer(serializers.ModelSerializer):
 
 class TargetSerializer(serializers.ModelSerializer):
     carrier_code = serializers.CharField(source="carrier.code", read_only=True, default=None, allow_null=True)
+    # Declared, not generated: a read-only model field loses allow_blank, and the schema would then refuse the empty
+    # level of every target that is not an accreditation target.
+    level = serializers.ChoiceField(choices=AccreditationLevel.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Target
