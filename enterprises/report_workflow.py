@@ -16,10 +16,10 @@ import dataclasses
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import OPERATING_ROLES, STAFF_ROLES, Role, roles_of
+from accounts.roles import REPORT_FILERS, STAFF_ROLES, Role, roles_of
 from enterprises.choices import ReportStatus as S
 
-FILERS = OPERATING_ROLES | {Role.ENTERPRISE}
+FILERS = REPORT_FILERS
 REVIEWERS = STAFF_ROLES
 
 

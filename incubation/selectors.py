@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of
+from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, can, has_role, roles_of, sees_every_carrier
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules, workflow
 from incubation.choices import ADMISSION_RULES
@@ -100,7 +100,7 @@ def occupancy_buildings(*, user) -> QuerySet[Building]:
     buildings of their own carriers for park staff, none for anyone else (accounts.roles: incubation.occupancy)."""
     if not can(user, "view", "incubation.occupancy"):
         return Building.objects.none()
-    if has_role(user, Role.PARK_STAFF) and not has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+    if not sees_every_carrier(user, "view", "incubation.occupancy"):
         return Building.objects.for_user(user, "change")
     return Building.objects.all()
 

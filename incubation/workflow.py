@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import STAFF_ROLES, Role, roles_of
+from accounts.roles import APPLICANTS, STAFF_ROLES, Role, roles_of
 from incubation.choices import ApplicationStatus as S
 
 
@@ -44,7 +44,7 @@ class Move:
         return gettext("“%(field)s” is required.") % {"field": label}
 
 
-APPLICANT = frozenset({Role.ENTERPRISE})
+APPLICANT = APPLICANTS
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION})
 
 MOVES: dict[str, Move] = {

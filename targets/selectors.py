@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import carrier_scope
 from enterprises.choices import HTEOutcome
 from enterprises.models import (
     Enterprise,
@@ -929,13 +930,7 @@ def target_attainment(
 
 
 def figure_scope(user) -> tuple[bool, QuerySet[Carrier]]:
-    """(may see district-wide figures, the carriers whose figures the user may see). The operating company and the
-    bureau see all; park staff only their carriers'; the others none (PAGES "targets.indicators")."""
-    from accounts.roles import Role, can, roles_of
-
-    if not can(user, "view", "targets.indicators"):
-        return False, Carrier.objects.none()
-    roles = roles_of(user)
-    if roles & {Role.ADMIN, Role.OPERATOR, Role.BUREAU}:
-        return True, Carrier.objects.order_by("sort_order", "id")
-    return False, Carrier.objects.filter(staff=user).order_by("sort_order", "id")
+    """(may see district-wide figures, the carriers whose figures the user may see) on the indicator pages: the
+    operating company and the bureau every carrier, park staff only theirs, the others none (PAGES
+    "targets.indicators")."""
+    return carrier_scope(user, "targets.indicators")
