@@ -29,6 +29,7 @@ from targets.selectors.attainment import (
 from targets.selectors.compute import (
     ComputedFigures,
     Figure,
+    ReportCoverage,
     compute_figures,
     current_plan,
     indicator_figures,
@@ -61,6 +62,7 @@ __all__ = [
     "STATUS_LABELS",
     "Attainment",
     "ComputedFigures",
+    "ReportCoverage",
     "Figure",
     "Status",
     "compute_figures",

@@ -22,6 +22,7 @@ from targets.selectors.sql import (
     DEFAULT_START_YEAR,
     LEVELS,
     RATIOS,
+    REPORT_BASED,
     SUMMED_DIRECTLY,
     YEARLY_SQL,
     _with_clause,
@@ -98,11 +99,13 @@ def _compute(
     start_year: int,
     *,
     report_counts: dict | None = None,
+    expected_reports: dict | None = None,
     yearly_sums: dict | None = None,
     yearly_years: Sequence[int] = (),
 ) -> dict[int, dict[int | None, dict[str, Figure]]]:
     """year -> carrier id (None: district-wide) -> code -> Figure, for every carrier with any figure. 4 queries.
-    `report_counts`, when given, is filled with (year, carrier id) -> number of verified annual reports counted.
+    `report_counts`, when given, is filled with (year, carrier id) -> number of verified annual reports counted;
+    `expected_reports` with (year, carrier id) -> number of tenants expected to file one (in residency in the year).
     `yearly_sums`, when given, is filled with (code, year, carrier id) -> (Σnum, Σden) of the yearly figures of
     every year computed: `years`, the plan's years up to the last, and `yearly_years` (for a trend: the yearly
     figures cost little; the cumulative ones are computed for `years` only)."""
@@ -121,6 +124,8 @@ def _compute(
     }
     if report_counts is not None:
         report_counts.update({(y, c): int(num) for (code, y, c), (num, _den) in sums.items() if code == "_reports"})
+    if expected_reports is not None:
+        expected_reports.update({(y, c): int(num) for (code, y, c), (num, _den) in sums.items() if code == "_tenants"})
     if yearly_sums is not None:
         yearly_sums.update({key: sum_ for key, sum_ in sums.items() if not key[0].endswith(":c")})
         yearly_sums[("_span", 0, None)] = span
@@ -170,6 +175,20 @@ def _empty_figures(year: int, carrier_id: int | None) -> dict[str, Figure]:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReportCoverage:
+    """What the report-based figures of a year and scope rest on: the verified annual reports counted, against the
+    tenants expected to file one (in residency at some time in the year). Until every one is in, those figures are
+    provisional: a year whose reports are not due yet reads 0, not a collapse."""
+
+    verified: int
+    expected: int
+
+    @property
+    def provisional(self) -> bool:
+        return self.verified < self.expected
+
+
+@dataclasses.dataclass(frozen=True)
 class ComputedFigures:
     """Every figure for several years, district-wide and at every carrier, from one computation (`compute_figures`).
     `report_counts`: (year, carrier id) -> the verified annual reports counted (for "no data")."""
@@ -178,10 +197,21 @@ class ComputedFigures:
     figures: dict[int, dict[int | None, dict[str, Figure]]]
     report_counts: dict[tuple[int, int | None], int]
     yearly_sums: dict = dataclasses.field(default_factory=dict)
+    expected_reports: dict[tuple[int, int | None], int] = dataclasses.field(default_factory=dict)
 
     def scope(self, year: int, carrier_id: int | None) -> dict[str, Figure]:
         """Every indicator for one year, district-wide (None) or at one carrier (zeros where nothing counts)."""
         return self.figures[year].get(carrier_id) or _empty_figures(year, carrier_id)
+
+    def coverage(self, year: int, carrier_id: int | None) -> ReportCoverage:
+        """The verified annual reports the year's report-based figures rest on, against the tenants expected."""
+        return ReportCoverage(
+            self.report_counts.get((year, carrier_id), 0), self.expected_reports.get((year, carrier_id), 0)
+        )
+
+    def provisional(self, code: str, year: int, carrier_id: int | None) -> bool:
+        """Is the indicator's figure read from reports not all in yet?"""
+        return code in REPORT_BASED and self.coverage(year, carrier_id).provisional
 
     def yearly(self, code: str, year: int, carrier_id: int | None) -> Decimal | None:
         """The yearly figure of an indicator (not a level) for any year computed (`years` or `trend_years` of
@@ -200,19 +230,21 @@ def compute_figures(
     figures (only: `ComputedFigures.yearly`) of more years, at a fraction of the cost of a whole year."""
     start_year = _start_year(plan)
     report_counts: dict = {}
+    expected_reports: dict = {}
     yearly_sums: dict = {}
     figures = (
         _compute(
             list(years),
             start_year,
             report_counts=report_counts,
+            expected_reports=expected_reports,
             yearly_sums=yearly_sums,
             yearly_years=trend_years,
         )
         if years
         else {}
     )
-    return ComputedFigures(start_year, figures, report_counts, yearly_sums)
+    return ComputedFigures(start_year, figures, report_counts, yearly_sums, expected_reports)
 
 
 def indicator_figures(

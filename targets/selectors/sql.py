@@ -176,6 +176,12 @@ YEARLY_SQL = {
     "_reports": f"""
         SELECT '_reports', yrs.y, r.carrier_id, {_REPORT_KEY}, rep.enterprise_id, 1::numeric, 0::numeric
         {_REPORT_YEARLY}""",
+    # Not an indicator: the tenants expected to file the year's annual report (in residency at some time in the
+    # year, as enterprises.selectors.not_filed reads it), against which "_reports" says how complete the
+    # report-based figures are (provisional until every one is verified).
+    "_tenants": f"""
+        SELECT '_tenants', yrs.y, r.carrier_id, r.enterprise_id::bigint, r.enterprise_id, 1::numeric, 0::numeric
+        FROM yrs JOIN {T["residency"]} r ON {_IN_YEAR}""",
     "occupancy_rate": f"""
         SELECT 'occupancy_rate', yrs.y, b.carrier_id, a.id::bigint, r.enterprise_id, u.area_m2, 0::numeric
         FROM yrs JOIN {T["allocation"]} a ON a.period @> yrs.dec31
