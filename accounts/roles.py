@@ -8,7 +8,9 @@ step with POLICY (sync_role_groups) so the admin site obeys the same rules.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,6 +41,10 @@ ENTERPRISE_READERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role
 ENTERPRISE_WRITERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.ENTERPRISE})
 TENANT_OVERSIGHT = frozenset({Role.ADMIN, Role.OPERATOR, Role.PARK_STAFF, Role.BUREAU})
 TARGET_KEEPERS = frozenset({Role.ADMIN, Role.BUREAU})
+# Who applies for a place (incubation.workflow) and who files operating reports (enterprises.report_workflow):
+# the enterprise user for their own enterprise; the operating company also files on a tenant's behalf.
+APPLICANTS = frozenset({Role.ENTERPRISE})
+REPORT_FILERS = OPERATING_ROLES | {Role.ENTERPRISE}
 
 # model label -> action -> roles allowed. Object scope is narrowed further by the model's queryset.
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
@@ -219,9 +225,52 @@ def has_role(user, *roles: Role) -> bool:
 def can(user, action: str, model: type[models.Model] | str) -> bool:
     """May `user` do `action` (view/add/change/delete) on some objects of `model` (or a page of PAGES)? Scope is
     the queryset's."""
-    label = model if isinstance(model, str) else model._meta.label_lower
-    allowed = (POLICY.get(label) or PAGES.get(label, {})).get(action, frozenset())
-    return bool(roles_of(user) & allowed)
+    return bool(roles_of(user) & _allowed(action, model))
+
+
+def _label(what: type[models.Model] | str) -> str:
+    return what if isinstance(what, str) else what._meta.label_lower
+
+
+def _allowed(action: str, what: type[models.Model] | str) -> frozenset[Role]:
+    label = _label(what)
+    return (POLICY.get(label) or PAGES.get(label, {})).get(action, frozenset())
+
+
+def sees_every_carrier(user, action: str, what: type[models.Model] | str) -> bool:
+    """Does `user` `action` `what` (a model or a page of PAGES) at every carrier, not just their own? The operating
+    company does, for everything; the bureau does for what POLICY grants it (it reads everything, and keeps the
+    targets and the progress reports); nobody else (park staff: their own carriers; see carrier_lookup)."""
+    roles = roles_of(user)
+    if roles & OPERATING_ROLES:
+        return True
+    return Role.BUREAU in roles and Role.BUREAU in _allowed(action, what)
+
+
+def carrier_lookup(user, action: str, what: type[models.Model] | str, path: str = "") -> Q | None:
+    """The rows of `what` whose carrier (at `path`, e.g. "residency__carrier__") is in `user`'s scope: Q() for
+    every carrier, the carriers they are staff of for park staff, None when the user's scope is not by carrier at all
+    (an enterprise user, an expert: their model says what they see)."""
+    if sees_every_carrier(user, action, what):
+        return Q()
+    if Role.PARK_STAFF in roles_of(user):
+        return Q(**{f"{path}staff": user})
+    return None
+
+
+def carriers_in_scope(user, action: str, what: type[models.Model] | str) -> models.QuerySet:
+    """The carriers (parks.Carrier, in display order) at which `user` may `action` `what`: none unless POLICY or
+    PAGES lets them at all."""
+    carriers = apps.get_model("parks", "Carrier").objects.order_by("sort_order", "id")
+    lookup = carrier_lookup(user, action, what) if can(user, action, what) else None
+    return carriers.none() if lookup is None else carriers.filter(lookup)
+
+
+def carrier_scope(user, what: type[models.Model] | str) -> tuple[bool, models.QuerySet]:
+    """(sees the district's figures, the carriers whose figures `user` reads) for a page of figures (the indicators,
+    the dashboard, the Torch export): the district only for those who read every carrier."""
+    readable = can(user, "view", what)
+    return readable and sees_every_carrier(user, "view", what), carriers_in_scope(user, "view", what)
 
 
 def primary_role(user) -> Role | None:

@@ -49,8 +49,8 @@ def timed(function, repeat: int) -> tuple[float, float, int, object]:
 
 def floor(year: int, as_of: datetime.date):
     plan = selectors.current_plan()
-    selectors._compute([year - 1, year], plan.start_year)
-    attainments = selectors.target_attainment(year=year, plan=plan, today=as_of)
+    computed = selectors.compute_figures(years=[year - 1, year], plan=plan)
+    attainments = selectors.target_attainment(year=year, plan=plan, today=as_of, computed=computed)
     rows = 0
     for item in attainments:
         if item.target.indicator in selectors.LEVELS:

@@ -16,7 +16,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, roles_of, sees_every_carrier
 from accounts.validators import validate_mainland_phone
 from enterprises.choices import (
     DocumentKind,
@@ -33,6 +33,7 @@ from enterprises.choices import (
     ReportStatus,
 )
 from enterprises.uscc import validate_uscc
+from incubation.choices import ApplicationStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}  # 万元 (ten thousand yuan), as the forms ask
 
@@ -51,18 +52,28 @@ class DatePlusYears(Func):
 def _scope_enterprises(queryset, user, action: str, path: str):
     """Who sees which enterprise: the operating company and the bureau all (the bureau only reads), park staff
     the enterprises that have (or had) a residency at their carriers, an enterprise user their own."""
-    roles = roles_of(user)
-    if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+    if sees_every_carrier(user, action, queryset.model):
         return queryset
+    roles = roles_of(user)
     if Role.ENTERPRISE in roles:
         return queryset.filter(**{f"{path}memberships__user": user})
     if Role.PARK_STAFF in roles:
-        from incubation.models import Application, Residency
-
-        tenants = Residency.objects.filter(carrier__staff=user).values("enterprise_id")
-        applicants = Application.objects.filter(carrier__staff=user).exclude(status="draft").values("enterprise_id")
-        return queryset.filter(Q(**{f"{path}pk__in": tenants}) | Q(**{f"{path}pk__in": applicants}))
+        return queryset.filter(**{f"{path}pk__in": _tenants_and_applicants_of(user)})
     return queryset.none()
+
+
+def _tenants_of(user) -> models.QuerySet:
+    """The enterprises with (or that had) a residency at a carrier `user` is staff of, as a subquery of ids."""
+    return Enterprise.objects.filter(residencies__carrier__staff=user).values("pk")
+
+
+def _tenants_and_applicants_of(user) -> models.QuerySet:
+    """The tenants of `user`'s carriers (now or once) and the enterprises that applied to one (a submitted
+    application: a draft is the applicant's own business), as a subquery of ids."""
+    submitted = [status for status in ApplicationStatus if status != ApplicationStatus.DRAFT]
+    # One filter(): the carrier and the status are those of the same application.
+    applicants = Enterprise.objects.filter(applications__carrier__staff=user, applications__status__in=submitted)
+    return Enterprise.objects.filter(Q(pk__in=_tenants_of(user)) | Q(pk__in=applicants.values("pk"))).values("pk")
 
 
 class EnterpriseQuerySet(RestrictedQuerySet):
@@ -453,11 +464,12 @@ class OperatingReportQuerySet(RestrictedQuerySet):
 
     def scope_for(self, user, action: str):
         roles = roles_of(user)
-        sees_all = roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles)
-        if Role.PARK_STAFF in roles and not sees_all and Role.ENTERPRISE not in roles:
-            from incubation.models import Residency
-
-            return self.filter(enterprise_id__in=Residency.objects.filter(carrier__staff=user).values("enterprise_id"))
+        if (
+            Role.PARK_STAFF in roles
+            and Role.ENTERPRISE not in roles
+            and not sees_every_carrier(user, action, self.model)
+        ):
+            return self.filter(enterprise_id__in=_tenants_of(user))
         return _scope_enterprises(self, user, action, "enterprise__")
 
     def current(self) -> OperatingReportQuerySet:

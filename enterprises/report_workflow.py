@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditAction, User
-from accounts.roles import GROUP_NAMES, OPERATING_ROLES, STAFF_ROLES, Role, roles_of
+from accounts.roles import GROUP_NAMES, OPERATING_ROLES, REPORT_FILERS, STAFF_ROLES, Role, roles_of
 from accounts.workflows import (
     Audience,
     AuditEntry,
@@ -37,7 +37,7 @@ from enterprises.choices import ReportStatus as S
 from enterprises.models import OperatingReport
 from enterprises.report_rules import REPORT_FIGURES, report_problems, save_report
 
-FILERS = OPERATING_ROLES | {Role.ENTERPRISE}
+FILERS = REPORT_FILERS
 REVIEWERS = STAFF_ROLES
 # States in which the filer may edit the figures.
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})

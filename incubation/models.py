@@ -16,7 +16,7 @@ from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, carrier_lookup, roles_of, sees_every_carrier
 from incubation.choices import (
     OPEN_APPLICATION_STATUSES,
     ApplicationStatus,
@@ -32,12 +32,10 @@ from parks.choices import Stage, UnitKind
 def _scope_by_carrier(queryset, user, action: str, carrier_path: str, enterprise_path: str):
     """The operating company and the bureau (reading) see every carrier's tenants; park staff their carriers';
     an enterprise user their own enterprise's."""
-    roles = roles_of(user)
-    if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
-        return queryset
-    if Role.PARK_STAFF in roles:
-        return queryset.filter(**{f"{carrier_path}staff": user})
-    if Role.ENTERPRISE in roles and action == "view":
+    lookup = carrier_lookup(user, action, queryset.model, carrier_path)
+    if lookup is not None:
+        return queryset.filter(lookup)
+    if Role.ENTERPRISE in roles_of(user) and action == "view":
         return queryset.filter(**{f"{enterprise_path}memberships__user": user})
     return queryset.none()
 
@@ -246,18 +244,17 @@ class ApplicationQuerySet(RestrictedQuerySet):
         """Staff see the applications to their carriers (the operating company all) once submitted; the bureau
         reads all submitted ones; an applicant their own enterprise's, drafts too; an expert those assigned to
         them. Drafts are the applicant's own business until they submit."""
-        from enterprises.models import EnterpriseMembership
-        from parks.models import Carrier
-
         roles = roles_of(user)
         submitted = ~Q(status=ApplicationStatus.DRAFT)
         visible: list[Q] = []
-        if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+        carriers = carrier_lookup(user, action, self.model, "carrier__")
+        if carriers == Q():  # every carrier
             visible.append(submitted)
-        elif Role.PARK_STAFF in roles:
-            visible.append(submitted & Q(carrier_id__in=Carrier.objects.filter(staff=user).values("pk")))
+        elif carriers is not None:
+            # Subqueries, not joins: an OR across joins to a carrier's staff and an enterprise's members repeats rows.
+            visible.append(submitted & Q(pk__in=Application.objects.filter(carriers).values("pk")))
         if Role.ENTERPRISE in roles:
-            visible.append(Q(enterprise_id__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id")))
+            visible.append(Q(pk__in=Application.objects.filter(enterprise__memberships__user=user).values("pk")))
         if Role.EXPERT in roles and action == "view":
             visible.append(submitted & Q(pk__in=Review.objects.filter(expert=user).values("application_id")))
         if not visible:
@@ -417,12 +414,12 @@ class ReviewQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str) -> ReviewQuerySet:
         """Staff who see the application see its reviews; an expert sees their own review, and the others' only
         once they have submitted theirs (blind until then). Applicants never see reviews."""
-        roles = roles_of(user)
-        if roles & {Role.ADMIN, Role.OPERATOR} or (action == "view" and Role.BUREAU in roles):
+        carriers = carrier_lookup(user, action, self.model, "application__carrier__")
+        if carriers == Q():
             return self.exclude(application__status=ApplicationStatus.DRAFT)
-        if Role.PARK_STAFF in roles:
-            return self.filter(application__carrier__staff=user)
-        if Role.EXPERT in roles:
+        if carriers is not None:
+            return self.filter(carriers)
+        if Role.EXPERT in roles_of(user):
             if action != "view":
                 return self.filter(expert=user)
             submitted = Review.objects.filter(expert=user, submitted_at__isnull=False).values("application_id")
@@ -480,7 +477,7 @@ class TenantImportStatus(models.TextChoices):
 class TenantImportQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str) -> TenantImportQuerySet:
         # The operating company sees every import; park staff the ones they uploaded (their rows are their carriers').
-        if roles_of(user) & {Role.ADMIN, Role.OPERATOR}:
+        if sees_every_carrier(user, action, self.model):
             return self
         return self.filter(created_by=user)
 

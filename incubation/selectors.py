@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import DateRange
 
 from accounts import workflows
-from accounts.roles import GROUP_NAMES, Role, can, has_role
+from accounts.roles import GROUP_NAMES, Role, can, has_role, sees_every_carrier
 from config.decimals import PERCENT_PLACES, SCORE_PLACES, quantized, rounded
 from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
 from incubation import rules
@@ -107,7 +107,7 @@ def occupancy_buildings(*, user) -> QuerySet[Building]:
     buildings of their own carriers for park staff, none for anyone else (accounts.roles: incubation.occupancy)."""
     if not can(user, "view", "incubation.occupancy"):
         return Building.objects.none()
-    if has_role(user, Role.PARK_STAFF) and not has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+    if not sees_every_carrier(user, "view", "incubation.occupancy"):
         return Building.objects.for_user(user, "change")
     return Building.objects.all()
 

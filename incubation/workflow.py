@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import GROUP_NAMES, STAFF_ROLES, Role, roles_of
+from accounts.roles import APPLICANTS, GROUP_NAMES, STAFF_ROLES, Role, roles_of
 from accounts.workflows import Audience, Context, Move, Notice, Party, Precondition, Workflow, declare
 from enterprises.choices import DocumentKind
 from incubation import rules
@@ -28,7 +28,7 @@ from incubation.choices import ADMISSION_RULES
 from incubation.choices import ApplicationStatus as S
 from incubation.models import Application, ApplicationEvent
 
-APPLICANT = frozenset({Role.ENTERPRISE})
+APPLICANT = APPLICANTS
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO, S.EXPERT_REVIEW, S.DECISION})
 # States in which the applicant may edit the form and its documents.
 EDITABLE = frozenset({S.DRAFT, S.MORE_INFO})

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
-from accounts.roles import Role, roles_of
+from accounts.roles import carrier_lookup
 from accounts.validators import validate_mainland_phone
 from parks.choices import AccreditationLevel, AnchorKind, CarrierKind, Stage, UnitKind
 
@@ -41,12 +41,8 @@ def _scoped_to_managed_carriers(queryset: RestrictedQuerySet, user, action: str,
     """Writes by park staff reach only the carriers they are assigned to; every other role's scope is whole."""
     if action == "view":
         return queryset
-    roles = roles_of(user)
-    if roles & {Role.ADMIN, Role.OPERATOR}:
-        return queryset
-    if Role.PARK_STAFF in roles:
-        return queryset.filter(**{f"{path}staff": user})
-    return queryset.none()
+    lookup = carrier_lookup(user, action, queryset.model, path)
+    return queryset.none() if lookup is None else queryset.filter(lookup)
 
 
 class FocusFieldQuerySet(RestrictedQuerySet):

@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 FIRST_YEAR = selectors.DEFAULT_START_YEAR
 VERSION_KEY = "targets:dashboard:version"
+# The shape of the cached values: a change to what they hold (e.g. the report coverage) changes it, so an entry of
+# the old shape is never read.
+CACHE_SHAPE = 2
 CACHE_TIMEOUT = 12 * 3600  # an entry outlives no change by more than this (and "today" moves on at midnight)
 # The trends and the per-carrier table show these (every indicator is in the year's table).
 TREND_INDICATORS = ("tech_smes", "htes", "tenants_year_end", "admissions", "graduations", "revenue", "rd_intensity",
@@ -53,11 +56,12 @@ def bump_version() -> None:
 def cache_key(*, year: int, carrier_id: int | None, today: datetime.date, version: int | None = None) -> str:
     version = data_version() if version is None else version
     scope = carrier_id if carrier_id is not None else "all"
-    return f"targets:dashboard:v{version}:{year}:{scope}:{today.isoformat()}:{translation.get_language()}"
+    language = translation.get_language()
+    return f"targets:dashboard:s{CACHE_SHAPE}:v{version}:{year}:{scope}:{today.isoformat()}:{language}"
 
 
 def figures_key(*, year: int, version: int) -> str:
-    return f"targets:dashboard:v{version}:figures:{year}"
+    return f"targets:dashboard:s{CACHE_SHAPE}:v{version}:figures:{year}"
 
 
 def year_figures(year: int, *, version: int | None = None) -> selectors.ComputedFigures:
@@ -78,13 +82,20 @@ def year_figures(year: int, *, version: int | None = None) -> selectors.Computed
     return computed
 
 
-def _figure(figure: selectors.Figure) -> dict:
+def _figure(figure: selectors.Figure, computed: selectors.ComputedFigures) -> dict:
     return {
         "yearly": figure.yearly,
         "cumulative": figure.cumulative,
         "yearly_level": figure.yearly_level,
         "cumulative_level": figure.cumulative_level,
+        # Read from reports not all in yet (the year's are not due, or not all verified): not a final figure.
+        "provisional": computed.provisional(figure.indicator.code, figure.year, figure.carrier_id),
     }
+
+
+def _coverage(computed: selectors.ComputedFigures, year: int, carrier_id: int | None) -> dict:
+    coverage = computed.coverage(year, carrier_id)
+    return {"verified": coverage.verified, "expected": coverage.expected, "provisional": coverage.provisional}
 
 
 def compute(
@@ -115,6 +126,7 @@ def compute(
                 "pipeline": item.pipeline,
                 "status": item.status,
                 "reason": item.status_reason,
+                "provisional": computed.provisional(target.indicator, year, carrier_id),
             }
         )
     carrier_ids = list(Carrier.objects.order_by("sort_order", "id").values_list("pk", flat=True))
@@ -123,11 +135,14 @@ def compute(
         "year": year,
         "carrier_id": carrier_id,
         "computed_at": timezone.now(),
-        "figures": {code: _figure(figure) for code, figure in figures.items()},
+        "figures": {code: _figure(figure, computed) for code, figure in figures.items()},
+        "reports": _coverage(computed, year, carrier_id),
         "attainments": attainments,
         "carriers": {
-            pk: {code: _figure(computed.scope(year, pk)[code]) for code in CARRIER_INDICATORS} for pk in carrier_ids
+            pk: {code: _figure(computed.scope(year, pk)[code], computed) for code in CARRIER_INDICATORS}
+            for pk in carrier_ids
         },
+        "carrier_reports": {pk: _coverage(computed, year, pk) for pk in carrier_ids},
         "trend": {y: {code: computed.yearly(code, y, carrier_id) for code in TREND_INDICATORS} for y in years},
         "funnel": funnel_trend[year],
         "funnel_trend": funnel_trend,
@@ -194,7 +209,11 @@ def tables(data: dict, *, carriers: list[Carrier]) -> dict:
         targets.append({**item, "indicator_obj": indicator})
     figures = [{"indicator": indicator, **data["figures"][code]} for code, indicator in INDICATORS.items()]
     carrier_rows = [
-        {"carrier": carrier, "figures": [data["carriers"].get(carrier.pk, {}).get(code) for code in CARRIER_INDICATORS]}
+        {
+            "carrier": carrier,
+            "figures": [data["carriers"].get(carrier.pk, {}).get(code) for code in CARRIER_INDICATORS],
+            "reports": data["carrier_reports"].get(carrier.pk),
+        }
         for carrier in carriers
     ]
     years = sorted(data["trend"])

@@ -23,10 +23,13 @@ def sheets(context: dict, *, funnel_labels: dict) -> list[tuple[str, list[str], 
     forms = dict(TargetForm.choices)
     scope = context["carrier"].display_name if context["carrier"] else _("District-wide")
     computed_at = timezone.localtime(data["computed_at"])
+    reports = data["reports"]
+    coverage = f"{reports['verified']}/{reports['expected']}"
     about = [
         [_("Year"), context["year"]],
         [_("Scope"), str(scope)],
         [_("Figures computed at"), computed_at.strftime("%Y-%m-%d %H:%M")],
+        [_("Reports verified"), coverage],
     ]
     targets = [
         [
@@ -49,11 +52,15 @@ def sheets(context: dict, *, funnel_labels: dict) -> list[tuple[str, list[str], 
             row["indicator"].unit_label,
             str(row["indicator"].yearly_definition),
             str(row["indicator"].cumulative_definition),
+            _("Provisional") if row["provisional"] else "",
+            coverage if row["provisional"] else "",
         ]
         for row in tables["figures"]
     ]
     carriers = [
-        [row["carrier"].display_name] + [figure["yearly"] if figure else None for figure in row["figures"]]
+        [row["carrier"].display_name]
+        + [figure["yearly"] if figure else None for figure in row["figures"]]
+        + [f"{row['reports']['verified']}/{row['reports']['expected']}" if row["reports"] else ""]
         for row in tables["carrier_rows"]
     ]
     funnel = [[str(funnel_labels[step]), count] for step, count in tables["funnel"]]
@@ -84,10 +91,16 @@ def sheets(context: dict, *, funnel_labels: dict) -> list[tuple[str, list[str], 
                 _("Unit"),
                 _("Definition (in the year)"),
                 _("Definition (cumulative)"),
+                _("Provisional"),
+                _("Reports verified"),
             ],
             figures,
         ),  # fmt: skip
-        (_("Carriers"), [_("Carrier")] + [str(i.label) for i in tables["carrier_indicators"]], carriers),
+        (
+            _("Carriers"),
+            [_("Carrier")] + [str(i.label) for i in tables["carrier_indicators"]] + [_("Reports verified")],
+            carriers,
+        ),
         (_("Pipeline"), [_("Step"), _("Number")], funnel),
         (_("Pipeline by year"), [_("Year")] + [str(label) for label in funnel_labels.values()], funnel_trend),
         (_("Trends"), [_("Year")] + [str(i.label) for i in tables["trend_indicators"]], trend),

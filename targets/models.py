@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
+from accounts.roles import sees_every_carrier
 from parks.choices import AccreditationLevel
 from targets.choices import Comparison, ReportKind, RunStatus, TargetForm
 from targets.indicators import INDICATOR_CHOICES
@@ -142,10 +143,7 @@ class TargetRevision(models.Model):
 class ReportRunQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str):
         """Park staff see the runs of their own carriers only (never the district-wide ones)."""
-        from accounts.roles import Role, roles_of
-
-        roles = roles_of(user)
-        if roles & {Role.ADMIN, Role.OPERATOR, Role.BUREAU}:
+        if sees_every_carrier(user, action, self.model):
             return self
         return self.filter(carrier__staff=user)
 

@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import can
+from enterprises.models import Enterprise
 from parks.models import Carrier
 from targets import dashboard, dashboard_export, selectors, services
 from targets.choices import TargetForm
@@ -222,13 +223,13 @@ class IndicatorOverviewView(IndicatorScopeMixin, PortalView, TemplateView):
 
     def get_context_data(self, **kwargs):
         year, carrier, carriers, district = self.scope()
-        figures: dict = {}
+        plan = selectors.current_plan()
+        computed = selectors.compute_figures(years=[year], plan=plan)
+        figures = computed.scope(year, carrier.pk if carrier is not None else None)
         attainments = {
             attainment.target.indicator: attainment
-            for attainment in selectors.target_attainment(year=year, carrier=carrier, returned_figures=figures)
+            for attainment in selectors.target_attainment(year=year, carrier=carrier, plan=plan, computed=computed)
         }
-        if not figures:  # no target for the year: nothing computed yet
-            figures = selectors.indicator_figures(year=year, carrier=carrier)
         rows = [{"figure": figures[code], "attainment": attainments.get(code)} for code in INDICATORS]
         this_year = timezone.localdate().year
         return super().get_context_data(
@@ -260,7 +261,7 @@ class IndicatorDrillDownView(IndicatorScopeMixin, PortalView, ListView):
             self.form = TargetForm.YEARLY
         self.figure = selectors.indicator_figures(year=self.year, carrier=self.carrier)[code]
         if code in selectors.LEVELS:
-            return selectors.Enterprise.objects.none()
+            return Enterprise.objects.none()
         queryset = selectors.indicator_contributors(code=code, year=self.year, form=self.form, carrier=self.carrier)
         self.q = self.request.GET.get("q", "").strip()
         if self.q:

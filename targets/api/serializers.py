@@ -119,6 +119,7 @@ class DashboardTargetSerializer(serializers.Serializer):
     pipeline = serializers.DecimalField(max_digits=20, decimal_places=2)
     status = serializers.CharField()
     reason = serializers.CharField()
+    provisional = serializers.BooleanField(help_text="The actual is read from reports not all verified yet")
 
 
 class DashboardFigureSerializer(serializers.Serializer):
@@ -127,11 +128,21 @@ class DashboardFigureSerializer(serializers.Serializer):
     cumulative = serializers.DecimalField(**_FIGURE)
     yearly_level = serializers.CharField()
     cumulative_level = serializers.CharField()
+    provisional = serializers.BooleanField(
+        help_text="Read from the tenants' annual reports, not all verified yet (see `reports`): not a final figure"
+    )
+
+
+class ReportCoverageSerializer(serializers.Serializer):
+    verified = serializers.IntegerField(help_text="Verified annual reports the report-based figures rest on")
+    expected = serializers.IntegerField(help_text="Tenants expected to file one (in residency in the year)")
+    provisional = serializers.BooleanField(help_text="Fewer verified than expected")
 
 
 class DashboardCarrierSerializer(serializers.Serializer):
     carrier = serializers.IntegerField()
     figures = serializers.DictField(child=serializers.DecimalField(**_FIGURE), help_text="code -> yearly figure")
+    reports = ReportCoverageSerializer()
 
 
 class FunnelSerializer(serializers.Serializer):
@@ -156,6 +167,7 @@ class DashboardSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField()
     targets = DashboardTargetSerializer(many=True, source="attainments")
     figures = DashboardFigureSerializer(many=True)
+    reports = ReportCoverageSerializer()
     carriers = DashboardCarrierSerializer(many=True)
     funnel = FunnelSerializer()
     funnel_trend = FunnelYearSerializer(many=True)
@@ -168,7 +180,11 @@ class DashboardSerializer(serializers.Serializer):
             **instance,
             "figures": [{"code": code, **figure} for code, figure in instance["figures"].items()],
             "carriers": [
-                {"carrier": pk, "figures": {code: f["yearly"] for code, f in instance["carriers"][pk].items()}}
+                {
+                    "carrier": pk,
+                    "figures": {code: f["yearly"] for code, f in instance["carriers"][pk].items()},
+                    "reports": instance["carrier_reports"][pk],
+                }
                 for pk in visible
                 if pk in instance["carriers"]
             ],

@@ -103,21 +103,22 @@ def compile_snapshot(
 
     with translation.override(language):
         plan = selectors.current_plan()
-        start_year = plan.start_year if plan is not None else selectors.DEFAULT_START_YEAR
         tell(2, _("Computing the indicators"))
-        computed = selectors._compute([year - 1, year], start_year)
+        # Once, for the year and the year before (the prior-year comparison); the targets read the same figures.
+        computed = selectors.compute_figures(years=[year - 1, year], plan=plan)
         carriers = list(Carrier.objects.order_by("sort_order", "id"))
         if carrier is not None:
             carriers = [c for c in carriers if c.pk == carrier.pk]
         scope_id = carrier.pk if carrier is not None else None
 
-        def figures(y: int, carrier_id: int | None) -> dict[str, selectors.Figure]:
-            return computed[y].get(carrier_id) or selectors._empty_figures(y, carrier_id)
+        figures = computed.scope
 
         tell(10, _("Targets against actual"))
         # Figures as of 31 December judge a finished year (met or missed), not one still running.
         judged_on = as_of + datetime.timedelta(days=1) if as_of >= datetime.date(year, 12, 31) else as_of
-        attainments = selectors.target_attainment(year=year, carrier=carrier, plan=plan, today=judged_on)
+        attainments = selectors.target_attainment(
+            year=year, carrier=carrier, plan=plan, today=judged_on, computed=computed
+        )
         sections = [_targets_section(attainments, as_of)]
 
         tell(25, _("Per-carrier breakdown"))

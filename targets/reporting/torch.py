@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import translation
 
-from accounts.roles import Role, can, roles_of
+from accounts.roles import can, carrier_scope
 from enterprises.choices import FounderType, ReportPeriod, ReportStatus
 from enterprises.models import OperatingReport
 from incubation.choices import TransitionKind
@@ -148,11 +148,8 @@ def export_scope(user) -> tuple[bool, list[Carrier]]:
     every carrier, park staff their own; anyone else is refused (PAGES "targets.torch_export")."""
     if not can(user, "view", PAGE):
         raise PermissionDenied
-    roles = roles_of(user)
-    carriers = Carrier.objects.order_by("sort_order", "id")
-    if roles & {Role.ADMIN, Role.OPERATOR, Role.BUREAU}:
-        return True, list(carriers)
-    return False, list(carriers.filter(staff=user))
+    district, carriers = carrier_scope(user, PAGE)
+    return district, list(carriers)
 
 
 def _in_year(year: int) -> Q:

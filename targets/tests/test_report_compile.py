@@ -235,3 +235,23 @@ def test_a_compiled_chinese_snapshot_renders_a_pdf_with_its_text(history):
     assert "指标测试企业4" in compact, "the contributors' Chinese names survive extraction"
     with translation.override("zh-hans"):
         assert "".join(str(INDICATORS["tech_smes"].label).split()) in compact
+
+
+@pytest.mark.parametrize("scope", [None, "A"])
+def test_a_compile_computes_the_figures_once(history, monkeypatch, scope):
+    """The figures statement (targets.selectors.compute._compute) runs once per compile, for both years the report
+    shows: the targets' attainment reads the same computation as the per-carrier and prior-year sections."""
+    from targets.selectors import compute
+
+    calls = []
+    real = compute._compute
+
+    def counting(years, *args, **kwargs):
+        calls.append(sorted(years))
+        return real(years, *args, **kwargs)
+
+    monkeypatch.setattr(compute, "_compute", counting)
+    carrier = history[scope] if scope else None
+    snapshot = compile_snapshot(year=2022, kind="yearly", carrier=carrier, as_of=AS_OF, language="en")
+    assert calls == [[2021, 2022]]
+    assert [s["key"] for s in snapshot["sections"]] == list(SECTION_KEYS)
