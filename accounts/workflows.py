@@ -39,7 +39,7 @@ class Party:
     enterprise's own users or the operating company), the carrier's staff (staff who may change the object)."""
 
     name: str
-    includes: Callable[[Any, models.Model], bool]
+    includes: Callable[[Any, Any], bool]  # (user, the object)
     refusal: Promise = _("You do not have permission to do this.")
 
 
@@ -67,10 +67,12 @@ class Precondition:
 
     name: str
     message: Promise
-    holds: Callable[[Any, Context | None], bool]
+    # Each is called as (the object, the Context); a previewed check is called with None for the context (the
+    # page asks before any move is made), so only checks with previewed=False may rely on it.
+    holds: Callable[[Any, Any], bool]
     field: str | None = None
-    values: Callable[[Any, Context | None], Mapping[str, Any]] | None = None
-    problems: Callable[[Any, Context | None], Mapping[str, list[str]]] | None = None
+    values: Callable[[Any, Any], Mapping[str, Any]] | None = None
+    problems: Callable[[Any, Any], Mapping[str, list[str]]] | None = None
     previewed: bool = True
 
     def explain(self, obj, context: Context | None = None) -> str:
@@ -181,7 +183,14 @@ class Workflow:
     audiences: Mapping[str, Audience] = dataclasses.field(default_factory=dict)
 
     def state(self, obj) -> str:
-        return self.state_of(obj) if self.state_of else getattr(obj, self.state_field)
+        return self.state_of(obj) if self.state_of else getattr(obj, self.state_attribute)
+
+    @property
+    def state_attribute(self) -> str:
+        """The model field holding the state, for a workflow whose moves set it (set_state)."""
+        if self.state_field is None:
+            raise TypeError(f"The workflow on {self.model.__name__} keeps no state field.")
+        return self.state_field
 
     def move(self, name: str) -> Move:
         chosen = self.moves.get(name)
@@ -205,8 +214,8 @@ def may_by_role(move: Move, user) -> bool:
 
 def set_state(workflow: Workflow, obj, context: Context) -> Outcome:
     """The plain transition: set the target state, apply the move's effects, save, and audit the change."""
-    setattr(obj, workflow.state_field, context.move.target)
-    changes: dict[str, list] = {workflow.state_field: [context.before, context.move.target]}
+    setattr(obj, workflow.state_attribute, context.move.target)
+    changes: dict[str, list] = {workflow.state_attribute: [context.before, context.move.target]}
     for effect in context.move.effects:
         changes.update(effect(obj, context))
     if workflow.save is not None:
@@ -295,16 +304,15 @@ def offers(
     if not roles_of(user):
         return []
     if may_change is None:
-        may_change = (
-            workflow.model._default_manager.all().for_user(user, workflow.scope_action).filter(pk=obj.pk).exists()
-        )
+        restricted: Any = workflow.model._default_manager.all()  # every workflow model's queryset has for_user
+        may_change = restricted.for_user(user, workflow.scope_action).filter(pk=obj.pk).exists()
     if not may_change:
         return []
     found = []
     for move in workflow.moves_from(workflow.state(obj)):
         if not may_by_role(move, user) or not move.party.includes(user, obj):
             continue
-        unmet = ()
+        unmet: tuple[str, ...] = ()
         if check_preconditions:
             unmet = tuple(p.explain(obj) for p in move.preconditions if p.previewed and not p.holds(obj, None))
         found.append(Offer(move=move, unmet=unmet))

@@ -338,7 +338,7 @@ class BenchGenerator:
         OperatingReport.objects.bulk_create(self._count("operating reports", reports), batch_size=2000)
 
     def _residencies(self, plans: list[dict]) -> None:
-        from django.contrib.postgres.fields.ranges import DateRange
+        from psycopg2.extras import DateRange
 
         from demo.planner import EXIT, GRADUATE, PROMOTE, TRANSFER
         from incubation.choices import ResidencyEndReason

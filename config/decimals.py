@@ -7,6 +7,7 @@ to the places named here; templates then print it as it is, without a filter of 
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 from django.db.models import DecimalField, Expression
 from django.db.models.functions import Round
@@ -23,6 +24,12 @@ def rounded(expression: Expression, places: int) -> Round:
     return Round(expression, places, output_field=DecimalField(max_digits=20, decimal_places=places))
 
 
+@overload
+def quantized(value: Decimal, places: int) -> Decimal: ...
+@overload
+def quantized(value: None, places: int) -> None: ...
+@overload
+def quantized(value: Decimal | None, places: int) -> Decimal | None: ...
 def quantized(value: Decimal | None, places: int) -> Decimal | None:
     """`value` rounded half up to `places` decimals (None stays None)."""
     if value is None:

@@ -100,7 +100,7 @@ def new_version(report: OperatingReport, context: Context) -> Outcome:
         .first()
     )
     correction = OperatingReport(
-        enterprise=report.enterprise, year=report.year, period=report.period, version=latest + 1,
+        enterprise=report.enterprise, year=report.year, period=report.period, version=(latest or report.version) + 1,
         supersedes=report, correction_reason=context.message, created_by=context.by,
         **{name: getattr(report, name) for name in REPORT_FIGURES},
     )  # fmt: skip

@@ -49,6 +49,9 @@ ENTERPRISE_FIELDS = (
     "description",
 )  # fmt: skip
 # What each kind of record under an enterprise holds (the enterprise itself is set by the service).
+# A record an enterprise keeps: each is a row with an `enterprise` foreign key.
+EnterpriseRecord = TeamMember | TechSMERegistration | HTECertificate | HTEApplication | Honour | FinancingEvent
+
 RECORD_FIELDS: dict[type[Model], tuple[str, ...]] = {
     TeamMember: ("name", "position", "education", "is_founder", "note"),
     TechSMERegistration: ("year", "registration_no", "registered_on"),
@@ -126,7 +129,7 @@ def record_create(*, model: type[Model], enterprise: Enterprise, by, data: Mappi
     return record
 
 
-def record_update(*, record: Model, by, data: Mapping[str, Any]) -> Model:
+def record_update(*, record: EnterpriseRecord, by, data: Mapping[str, Any]) -> EnterpriseRecord:
     model = type(record)
     fields = RECORD_FIELDS[model]
     data = only_fields(data, fields)
@@ -138,7 +141,7 @@ def record_update(*, record: Model, by, data: Mapping[str, Any]) -> Model:
     return record
 
 
-def record_delete(*, record: Model, by) -> None:
+def record_delete(*, record: EnterpriseRecord, by) -> None:
     model = type(record)
     with transaction.atomic():
         Enterprise.objects.select_for_update().get(pk=record.enterprise_id)
@@ -164,7 +167,8 @@ def membership_create(*, enterprise: Enterprise, user, by) -> EnterpriseMembersh
 
 def document_store(
     *, enterprise: Enterprise, upload: UploadedFile, title: str, kind: str, by,
-    file_kind: uploads.FileKind | None = None, evidence_of: Model | None = None,
+    file_kind: uploads.FileKind | None = None,
+    evidence_of: TechSMERegistration | HTECertificate | Honour | None = None,
 ) -> Document:  # fmt: skip
     """Store an uploaded file for an enterprise (checked by its content), optionally as evidence of one of its
     qualifications. The file gets a random name under MEDIA_ROOT; the name the user gave is kept as a label."""
@@ -172,10 +176,12 @@ def document_store(
     with transaction.atomic():
         ensure_allowed_to_add(by, Document)
         ensure_allowed(by, "change", enterprise)
-        file_name = file_kind.names(upload.name)  # by what the file is, not by the extension it was sent with
+        sent_name = upload.name or ""
+        file_name = file_kind.names(sent_name)  # by what the file is, not by the extension it was sent with
         document = Document(
-            enterprise=enterprise, kind=kind, title=(title or upload.name)[:200], original_name=file_name[-255:],
-            content_type=file_kind.content_type, size=upload.size, sha256=uploads.sha256_of(upload), uploaded_by=by,
+            enterprise=enterprise, kind=kind, title=(title or sent_name)[:200], original_name=file_name[-255:],
+            content_type=file_kind.content_type, size=upload.size or 0, sha256=uploads.sha256_of(upload),
+            uploaded_by=by,
         )  # fmt: skip
         if evidence_of is not None:
             if evidence_of.enterprise_id != enterprise.pk:
@@ -190,7 +196,7 @@ def document_store(
             document.file.delete(save=False)
             raise
         record(actor=by, action=AuditAction.CREATE, obj=document,
-               changes={"title": [None, document.title], "file": [None, upload.name[:255]]})  # fmt: skip
+               changes={"title": [None, document.title], "file": [None, sent_name[:255]]})  # fmt: skip
     return document
 
 

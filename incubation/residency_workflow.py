@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from psycopg2.extras import DateRange
 
 from accounts.access import ensure_allowed
 from accounts.audit import record
@@ -43,7 +43,7 @@ def criteria(*, kind: str, residency: Residency, on: datetime.date, to_stage: st
     promoted to; transfers and exits have none."""
     if kind == TransitionKind.GRADUATE:
         return rules.evaluate(RuleSetKind.GRADUATION, residency.enterprise, on)
-    if kind == TransitionKind.PROMOTE:
+    if kind == TransitionKind.PROMOTE and to_stage is not None:
         return rules.evaluate(ADMISSION_RULES[to_stage], residency.enterprise, on)
     return rules.Evaluation(rule_set=None, results=[])
 
@@ -149,7 +149,11 @@ def close_and_open(kind: str, *, end_reason: str | None = None):
         to_carrier = params.get("to_carrier")
         if to_carrier is not None:
             ensure_allowed(by, "change", to_carrier)
-        to_stage = {TransitionKind.PROMOTE: params.get("to_stage"), TransitionKind.TRANSFER: residency.stage}.get(kind)
+        next_stages: dict[str, str | None] = {
+            TransitionKind.PROMOTE: params.get("to_stage"),
+            TransitionKind.TRANSFER: residency.stage,
+        }
+        to_stage = next_stages.get(kind)
         running = running_allocations(residency, on)
         kept = running and to_stage is not None and params.get("space") == SpaceOutcome.KEPT
         space.residency_end(residency=residency, on=on, reason=end_reason or params["reason"], by=by, note=note)

@@ -163,7 +163,7 @@ def planned_end_passed_alerts(*, user, today: datetime.date | None = None) -> Qu
     """Current tenants whose planned end date has passed (still in residence: graduate, extend or exit them),
     the longest overdue first."""
     today = today or timezone.localdate()
-    return tenant_roster(user=user, today=today).filter(days_past_planned_end__gt=0).order_by("planned_end_on", "pk")
+    return tenant_roster(user=user, today=today).filter(planned_end_on__lt=today).order_by("planned_end_on", "pk")
 
 
 def hte_expiry_alerts(*, user, today: datetime.date | None = None, within_days: int = 90) -> QuerySet[HTECertificate]:

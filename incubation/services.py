@@ -246,6 +246,8 @@ def review_submit(*, review: Review, scores: Mapping[str, Any], comment: str, by
         if review.application.status not in workflow.SCORABLE:
             raise ValidationError(_("The application is not under expert review now."))
         rubric = review.application.scoring_rule_set
+        if rubric is None:  # set when the first expert is assigned; a review without one was made by hand
+            raise ValidationError(_("The application has no scoring rubric yet."))
         errors: dict[str, list[str]] = {}
         clean: dict[str, int] = {}
         for item in rules.rubric(rubric):
@@ -315,7 +317,7 @@ def rule_set_new_version(
     -> {param: value}), effective from a date. Earlier versions stay as they were: past decisions keep their rules."""
     with transaction.atomic():
         ensure_allowed_to_add(by, RuleSet)
-        latest = RuleSet.objects.select_for_update().filter(kind=base.kind).order_by("-version").first()
+        latest = RuleSet.objects.select_for_update().filter(kind=base.kind).order_by("-version").first() or base
         criteria = []
         for index, item in enumerate(base.criteria):
             changed = {**item.get("params", {}), **params.get(index, {})}

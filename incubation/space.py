@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from psycopg2.extras import DateRange
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import record, save_with_audit

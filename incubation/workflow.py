@@ -64,7 +64,7 @@ def application_problems(application: Application, context: Context | None = Non
     for name in REQUIRED_TO_SUBMIT:
         value = getattr(application, name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            label = Application._meta.get_field(name).verbose_name
+            label = getattr(Application._meta.get_field(name), "verbose_name", name)
             problems.setdefault(name, []).append(gettext("Fill in “%(field)s”.") % {"field": label})
     if application.requested_area is not None and application.requested_area <= 0:
         problems.setdefault("requested_area", []).append(gettext("Enter the area of space you need, in m²."))

@@ -36,7 +36,7 @@ class AccreditationLevel(models.TextChoices):
 
 
 # Higher is better; used to say whether a carrier reached a level ("provincial or higher").
-ACCREDITATION_RANK = {
+ACCREDITATION_RANK: dict[str, int] = {
     AccreditationLevel.NONE: 0,
     AccreditationLevel.DISTRICT: 1,
     AccreditationLevel.MUNICIPAL: 2,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.postgres.fields.ranges import DateRange
 from django.test import override_settings
 from django.urls import path, reverse
+from psycopg2.extras import DateRange
 
 from accounts.roles import Role
 from config import urls as project_urls

@@ -69,6 +69,14 @@ def test_the_type_stubs_are_those_of_the_locked_django_and_mypy_checks_services_
     assert [path for path in skipped if not skip.search(path)] == []
 
 
+def test_no_module_of_the_typed_layer_is_exempt_from_mypy():
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"].get(
+        "overrides", []
+    )
+    exempt = [override["module"] for override in overrides if override.get("ignore_errors")]
+    assert exempt == []
+
+
 def test_ci_runs_mypy_after_ruff_and_before_the_tests():
     steps = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 

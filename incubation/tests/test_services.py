@@ -2,10 +2,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from psycopg2.extras import DateRange
 
 from accounts.audit import history_of
 from accounts.roles import Role

@@ -5,10 +5,10 @@ commands are the moves of the tables."""
 import datetime
 
 import pytest
-from django.contrib.postgres.fields.ranges import DateRange
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from psycopg2.extras import DateRange
 
 from accounts.roles import Role
 from enterprises import services as enterprise_services

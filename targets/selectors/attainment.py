@@ -226,14 +226,14 @@ def target_attainment(
     if computed is not None and (computed.start_year != plan.start_year or year not in computed.figures):
         raise ValueError("The precomputed figures do not cover this plan and year.")
     today = today or timezone.localdate()
-    targets = Target.objects.filter(plan=plan, year=year).select_related("carrier", "plan")
+    queryset = Target.objects.filter(plan=plan, year=year).select_related("carrier", "plan")
     if carrier is not None:
-        targets = targets.filter(carrier=carrier)
+        queryset = queryset.filter(carrier=carrier)
     else:
-        targets = targets.filter(
+        queryset = queryset.filter(
             Q(carrier__isnull=True) | Q(indicator="accreditation_level", carrier__code=CORE_CARRIER_CODE)
         )
-    targets = list(targets.order_by("indicator", "form", "id"))
+    targets = list(queryset.order_by("indicator", "form", "id"))
     if not targets:
         return []
     if computed is None:

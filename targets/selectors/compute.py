@@ -143,7 +143,12 @@ def _compute(
             figures = {}
             for code, indicator in INDICATORS.items():
                 if code in LEVELS:
-                    level = levels.get((year, core_id if carrier_id is None else carrier_id), AccreditationLevel.NONE)
+                    level_carrier = core_id if carrier_id is None else carrier_id
+                    level = (
+                        levels.get((year, level_carrier), AccreditationLevel.NONE)
+                        if level_carrier is not None
+                        else AccreditationLevel.NONE
+                    )
                     figures[code] = Figure(indicator, year, carrier_id, None, None, level, level)
                     continue
                 yearly = value(code, year, carrier_id)
@@ -153,7 +158,7 @@ def _compute(
                         for y in range(start_year, year + 1)
                         if (rate := value(code, y, carrier_id, exact=True)) is not None
                     ]
-                    cumulative = _quantize(indicator, sum(rates) / len(rates)) if rates else None
+                    cumulative = _quantize(indicator, sum(rates, Decimal(0)) / len(rates)) if rates else None
                 else:
                     cumulative = value(f"{code}:c", year, carrier_id)
                 figures[code] = Figure(indicator, year, carrier_id, yearly, cumulative)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.contrib.postgres.fields.ranges import DateRange
+from psycopg2.extras import DateRange
 
 from enterprises.models import OperatingReport
 from enterprises.tests.factories import (

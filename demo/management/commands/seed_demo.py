@@ -278,7 +278,7 @@ class Command(BaseCommand):
         """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
         from datetime import date
 
-        from django.contrib.postgres.fields.ranges import DateRange
+        from psycopg2.extras import DateRange
 
         from incubation.models import Allocation, Residency
 
