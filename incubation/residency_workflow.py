@@ -139,6 +139,12 @@ def _carry_space(following: Residency, running: list[tuple], by) -> None:
                         "residency": [None, str(following)]})  # fmt: skip
 
 
+def _planned_end(kind: str, residency: Residency, params: dict) -> datetime.date | None:
+    """The next residency's planned end: as given; a transfer keeps the one agreed for the stage when none is."""
+    given = params.get("planned_end_on")
+    return residency.planned_end_on if given is None and kind == TransitionKind.TRANSFER else given
+
+
 def close_and_open(kind: str, *, end_reason: str | None = None):
     """The transition of a pipeline move: end the residency (and its allocations, unless kept) on the date, open
     the next one when there is one, and record the Transition."""
@@ -161,7 +167,7 @@ def close_and_open(kind: str, *, end_reason: str | None = None):
         if to_stage is not None:
             following = space.residency_open(
                 enterprise=residency.enterprise, carrier=to_carrier or residency.carrier, stage=to_stage,
-                started_on=on, planned_end_on=params.get("planned_end_on"), by=by, note=note,
+                started_on=on, planned_end_on=_planned_end(kind, residency, params), by=by, note=note,
             )  # fmt: skip
             if kept:
                 _carry_space(following, running, by)
@@ -191,19 +197,19 @@ MOVES: dict[str, Move] = declare(
         "promote", _("Promote to a later stage"), frozenset({S.OPEN}), S.ENDED, STAFF_ROLES, CARRIER_STAFF,
         message_label=NOTE, message_field="note",
         preconditions=(LATER_STAGE, CRITERIA_MET_OR_OVERRIDDEN, AFTER_START, SPACE_CAN_STAY),
-        transition=close_and_open(TransitionKind.PROMOTE, end_reason=ResidencyEndReason.PROMOTED),
+        transition=close_and_open(TransitionKind.PROMOTE, end_reason=ResidencyEndReason.PROMOTED), creates=True,
         summary="Promote to a later stage",
     ),
     Move(
         "transfer", _("Transfer to another carrier"), frozenset({S.OPEN}), S.ENDED, STAFF_ROLES, CARRIER_STAFF,
         message_label=NOTE, message_field="note", preconditions=(ANOTHER_CARRIER, AFTER_START),
-        transition=close_and_open(TransitionKind.TRANSFER, end_reason=ResidencyEndReason.TRANSFERRED),
+        transition=close_and_open(TransitionKind.TRANSFER, end_reason=ResidencyEndReason.TRANSFERRED), creates=True,
         style="secondary", summary="Transfer to a carrier",
     ),
     Move(
         "graduate", _("Graduate"), frozenset({S.OPEN}), S.ENDED, STAFF_ROLES, CARRIER_STAFF,
         message_label=NOTE, message_field="note", preconditions=(CRITERIA_MET_OR_OVERRIDDEN, AFTER_START),
-        transition=close_and_open(TransitionKind.GRADUATE, end_reason=ResidencyEndReason.GRADUATED),
+        transition=close_and_open(TransitionKind.GRADUATE, end_reason=ResidencyEndReason.GRADUATED), creates=True,
         style="success", summary="Graduate",
     ),
     Move(

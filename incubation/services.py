@@ -74,7 +74,7 @@ def transfer(
     """Move a tenant to the same stage at another carrier (its space here ends on the date)."""
     return residency_move(
         residency=residency, move="transfer", by=by, note=note, to_carrier=to_carrier, on=on,
-        planned_end_on=planned_end_on or residency.planned_end_on,
+        planned_end_on=planned_end_on,
     )  # fmt: skip
 
 

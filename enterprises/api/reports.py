@@ -146,11 +146,11 @@ class OperatingReportViewSet(
         report = services.report_update(report=report, by=request.user, data=dict(serializer.validated_data))
         return self._out(report)
 
-    def perform_move(self, move: Move, message: str) -> OperatingReport:
+    def perform_move(self, move: Move, message: str, **params) -> OperatingReport:
         """A workflow command (accounts.api.workflow_commands): the move, by the service the pages call."""
         return services.report_act(report=self.get_object(), move=move.name, by=self.request.user, message=message)
 
-    def move_response(self, report: OperatingReport) -> dict:
+    def move_response(self, move: Move, report: OperatingReport) -> dict:
         report = selectors.report_list(user=self.request.user).get(pk=report.pk)
         return OperatingReportSerializer(report, context=self.get_serializer_context()).data
 

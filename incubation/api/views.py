@@ -40,10 +40,21 @@ from incubation.api.serializers import (
 )
 from incubation.filters import ApplicationFilter
 from incubation.models import Allocation, Application, Residency, Review, Transition
+from incubation.residency_workflow import RESIDENCY_WORKFLOW
 from incubation.workflow import APPLICATION_WORKFLOW
 from parks.models import Carrier, Unit
 
 
+@workflow_commands(
+    RESIDENCY_WORKFLOW,
+    response=TransitionSerializer,
+    bodies={
+        "promote": PromoteSerializer, "transfer": TransferSerializer, "graduate": GraduateSerializer,
+        "exit": ExitSerializer,
+    },
+    # An exit answers with the residency it closed (it opens none), the other moves with their Transition.
+    responses={"exit": (ResidencySerializer, status.HTTP_200_OK)},
+)  # fmt: skip
 class ResidencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RestrictedViewSet):
     queryset = Residency.objects.select_related("enterprise", "carrier")
     serializer_class = ResidencySerializer
@@ -58,42 +69,21 @@ class ResidencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         data = dict(serializer.validated_data)
         serializer.instance = services.residency_open(by=self.request.user, **data)
 
-    @extend_schema(request=ExitSerializer, responses=ResidencySerializer, summary="Record an exit")
-    @action(detail=True, methods=["post"], policy_action="change")
-    def exit(self, request, pk=None):
+    def perform_move(self, move: Move, message: str, **params) -> Transition:
+        """A workflow command (accounts.api.workflow_commands): the pipeline move, by the service the pages call."""
         residency = self.get_object()
-        serializer = ExitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.exit_tenant(residency=residency, by=request.user, **serializer.validated_data)
-        residency.refresh_from_db()
-        return Response(ResidencySerializer(residency).data)
+        if params.get("to_carrier") is not None:
+            params["to_carrier"] = get_object_or_404(Carrier.objects.all(), pk=params["to_carrier"])
+        else:
+            params.pop("to_carrier", None)
+        return services.residency_move(residency=residency, move=move.name, by=self.request.user, note=message,
+                                       **params)  # fmt: skip
 
-    def _move(self, request, serializer_class, service, carrier_field=None):
-        residency = self.get_object()
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if carrier_field and data.get(carrier_field) is not None:
-            data[carrier_field] = get_object_or_404(Carrier.objects.all(), pk=data[carrier_field])
-        elif carrier_field:
-            data.pop(carrier_field, None)
-        transition = service(residency=residency, by=request.user, **data)
-        return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PromoteSerializer, responses={201: TransitionSerializer}, summary="Promote to a later stage")
-    @action(detail=True, methods=["post"], policy_action="change")
-    def promote(self, request, pk=None):
-        return self._move(request, PromoteSerializer, services.promote, "to_carrier")
-
-    @extend_schema(request=TransferSerializer, responses={201: TransitionSerializer}, summary="Transfer to a carrier")
-    @action(detail=True, methods=["post"], policy_action="change")
-    def transfer(self, request, pk=None):
-        return self._move(request, TransferSerializer, services.transfer, "to_carrier")
-
-    @extend_schema(request=GraduateSerializer, responses={201: TransitionSerializer}, summary="Graduate")
-    @action(detail=True, methods=["post"], policy_action="change")
-    def graduate(self, request, pk=None):
-        return self._move(request, GraduateSerializer, services.graduate)
+    def move_response(self, move: Move, transition: Transition) -> dict:
+        if move.name == "exit":
+            residency = selectors.residencies_with_months(Residency.objects.filter(pk=transition.from_residency_id))
+            return ResidencySerializer(residency.get(), context=self.get_serializer_context()).data
+        return TransitionSerializer(transition, context=self.get_serializer_context()).data
 
 
 class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
@@ -189,13 +179,13 @@ class ApplicationViewSet(
             application=self._application_for(), by=self.request.user, data=dict(serializer.validated_data)
         )
 
-    def perform_move(self, move: Move, message: str) -> Application:
+    def perform_move(self, move: Move, message: str, **params) -> Application:
         """A workflow command (accounts.api.workflow_commands): the move, by the service the pages call."""
         return services.application_act(
             application=self._application_for(), move=move.name, by=self.request.user, message=message
         )
 
-    def move_response(self, application: Application) -> dict:
+    def move_response(self, move: Move, application: Application) -> dict:
         return ApplicationSerializer(application, context=self.get_serializer_context()).data
 
     @extend_schema(request=AssignSerializer, responses={201: ReviewSerializer}, summary="Assign an expert (staff)")

@@ -13,10 +13,12 @@ from psycopg2.extras import DateRange
 from accounts.roles import Role
 from enterprises import services as enterprise_services
 from enterprises.report_workflow import REPORT_WORKFLOW
+from enterprises.tests.factories import EnterpriseFactory
 from incubation import services
 from incubation.choices import ApplicationStatus as S
 from incubation.choices import SpaceOutcome
 from incubation.models import Allocation, Residency, Transition
+from incubation.residency_workflow import RESIDENCY_WORKFLOW
 from incubation.tests.factories import ApplicationFactory
 from incubation.workflow import APPLICATION_WORKFLOW, EXPERT_ASSIGNED
 from parks.models import Carrier
@@ -124,7 +126,9 @@ def test_the_api_commands_are_the_moves_of_the_tables(client_for, users, screeni
     reject."""
     schema = client_for(users[Role.OPERATOR]).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     paths = schema.json()["paths"]
-    for prefix, workflow in (("applications", APPLICATION_WORKFLOW), ("operating-reports", REPORT_WORKFLOW)):
+    tables = (("applications", APPLICATION_WORKFLOW), ("operating-reports", REPORT_WORKFLOW),
+              ("residencies", RESIDENCY_WORKFLOW))  # fmt: skip
+    for prefix, workflow in tables:
         for move in workflow.moves.values():
             assert f"/api/v1/{prefix}/{{id}}/{move.name.replace('_', '-')}/" in paths, move.name
     assert "/api/v1/applications/{id}/decide/" not in paths and "/api/v1/applications/{id}/screen/" not in paths
@@ -139,3 +143,30 @@ def test_the_api_commands_are_the_moves_of_the_tables(client_for, users, screeni
                            content_type="application/json")  # fmt: skip
     assert rejected.status_code == 200 and rejected.json()["status"] == S.REJECTED
     assert rejected.json()["decision_reason"] == "不符合入驻条件"
+
+
+def test_the_residency_commands_are_made_from_the_table_with_their_parameters(client_for, users):
+    """The pipeline moves' API commands come from accounts.api.workflow_commands, as the other tables' do: each
+    takes its parameters and its note, answers 201 with the Transition it made (an exit: 200 with the residency)."""
+    from incubation.api.views import ResidencyViewSet
+
+    for move in RESIDENCY_WORKFLOW.moves.values():
+        assert "workflow table" in (getattr(ResidencyViewSet, move.name).__doc__ or ""), move.name
+    operator = users[Role.OPERATOR]
+    carrier = Carrier.objects.get(code="qizhihui")
+    tenant = services.residency_open(
+        enterprise=EnterpriseFactory(),
+        carrier=carrier, stage="seedbed", started_on=datetime.date(2024, 1, 1), by=operator,
+    )  # fmt: skip
+    client = client_for(operator)
+    refused = client.post(f"/api/v1/residencies/{tenant.pk}/promote/", {"to_stage": "incubator", "on": "2023-06-01",
+                          "override_reason": "试点"}, content_type="application/json")  # fmt: skip
+    assert refused.status_code == 400 and "on" in refused.json()
+    promoted = client.post(f"/api/v1/residencies/{tenant.pk}/promote/", {"to_stage": "incubator", "on": "2024-06-01",
+                           "override_reason": "试点", "note": "提前晋级"}, content_type="application/json")  # fmt: skip
+    assert promoted.status_code == 201, promoted.content
+    assert promoted.json()["kind"] == "promote" and promoted.json()["note"] == "提前晋级"
+    following = Residency.objects.get(pk=promoted.json()["to_residency"])
+    exited = client.post(f"/api/v1/residencies/{following.pk}/exit/", {"on": "2024-09-01", "reason": "exited_voluntary",
+                         "note": "迁出临淄"}, content_type="application/json")  # fmt: skip
+    assert exited.status_code == 200 and exited.json()["id"] == following.pk and exited.json()["ended_on"]
