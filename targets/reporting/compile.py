@@ -65,8 +65,14 @@ def level_label(level: str) -> str:
     return str(dict(AccreditationLevel.choices).get(level or AccreditationLevel.NONE, level))
 
 
+def _qualified(label: object, note: object) -> str:
+    """`label (note)` in English, `label（note）` in Chinese: the catalogue chooses the parentheses."""
+    # Translators: a label and what qualifies it (a unit, a reading); Chinese takes full-width parentheses.
+    return _("%(label)s (%(note)s)") % {"label": label, "note": note}
+
+
 def _label_with_unit(indicator: Indicator) -> str:
-    return f"{indicator.label}（{indicator.unit_label}）" if indicator.unit_label else str(indicator.label)
+    return _qualified(indicator.label, indicator.unit_label) if indicator.unit_label else str(indicator.label)
 
 
 def _form_label(form: str) -> str:
@@ -176,7 +182,7 @@ def compile_snapshot(
 
 def _target_label(attainment: selectors.Attainment) -> str:
     target = attainment.target
-    label = f"{INDICATORS[target.indicator].label}（{_form_label(target.form)}）"
+    label = _qualified(INDICATORS[target.indicator].label, _form_label(target.form))
     if target.carrier_id is not None and target.indicator == "accreditation_level":
         label = f"{label} · {target.carrier.display_name}"
     return label
@@ -213,7 +219,11 @@ def _targets_section(attainments: list[selectors.Attainment], as_of: datetime.da
             ]
         )
         definition = indicator.cumulative_definition if target.form == TargetForm.CUMULATIVE else None
-        text = f"{indicator.label}（{_form_label(target.form)}）：{definition or indicator.yearly_definition}"
+        # Translators: a term and its definition; Chinese takes a full-width colon.
+        text = _("%(term)s: %(definition)s") % {
+            "term": _qualified(indicator.label, _form_label(target.form)),
+            "definition": definition or indicator.yearly_definition,
+        }
         if text not in definitions:
             definitions.append(text)
     paragraphs = [

@@ -1,5 +1,8 @@
 """Render a frozen report snapshot (see `targets.reporting`) as an A4 PDF.
 
+A section whose table cannot keep its words whole on a portrait page (the 14-column per-carrier table in English)
+is set on landscape pages; the sections around it stay portrait.
+
 The text is set in the Noto Sans SC subset shipped in `fonts/` and embedded in the file (reportlab embeds the glyphs
 used as TrueType subsets, /FontFile2), so the PDF shows Chinese correctly on a machine with no Chinese font. Reads
 only the snapshot. Apart from nothing: with `invariant=1` the same snapshot gives the same bytes.
@@ -7,8 +10,10 @@ only the snapshot. Apart from nothing: with `invariant=1` the same snapshot give
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
+import itertools
 import logging
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,7 +24,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -29,6 +34,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Frame,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -47,6 +53,8 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 18 * mm
 MARGIN_BOTTOM = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+LANDSCAPE_WIDTH, LANDSCAPE_HEIGHT = landscape(A4)
+LANDSCAPE_FRAME_WIDTH = LANDSCAPE_WIDTH - 2 * MARGIN_X
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -155,7 +163,8 @@ def format_cell(value) -> str:
 
 
 class _ReportDoc(BaseDocTemplate):
-    """A4 portrait, one frame, footer with the report title and the page number; PDF outline per section."""
+    """A4 pages, portrait ("page") or landscape ("landscape"), one frame each, a footer with the report title and
+    the page number; PDF outline per section."""
 
     def __init__(self, buffer: io.BytesIO, snapshot: dict):
         super().__init__(
@@ -174,19 +183,23 @@ class _ReportDoc(BaseDocTemplate):
             initialFontName=register_font(),
         )
         self.snapshot = snapshot
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
+        self.addPageTemplates([self._template("page", A4), self._template("landscape", landscape(A4))])
 
-    def _footer(self, canvas, doc) -> None:
+    def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        width, height = size
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM, id=name)
+        return PageTemplate(id=name, frames=[frame], pagesize=size, onPage=functools.partial(self._footer, width))
+
+    def _footer(self, page_width: float, canvas, doc) -> None:
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         y = MARGIN_BOTTOM - 7 * mm
-        canvas.line(MARGIN_X, y + 4 * mm, PAGE_WIDTH - MARGIN_X, y + 4 * mm)
+        canvas.line(MARGIN_X, y + 4 * mm, page_width - MARGIN_X, y + 4 * mm)
         canvas.setFont(FONT_NAME, 8)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN_X, y, self.snapshot.get("title", ""))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y, _words(self.snapshot)["page"].format(n=doc.page))
+        canvas.drawRightString(page_width - MARGIN_X, y, _words(self.snapshot)["page"].format(n=doc.page))
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:
@@ -232,21 +245,36 @@ def _header_parts(header: str) -> tuple[str, str]:
 
 
 def _two_line_floor(text: str, font_size: float) -> float:
-    """The narrowest width that keeps `text` on at most two lines where it may break (and short text whole)."""
-    unbreakable = _longest_unbreakable(text, font_size)
+    """The narrowest width that keeps `text` on at most two lines where it may break (between words, between CJK
+    characters; short text whole), and never narrower than its longest word."""
+    # Prefix sums of the character widths: one pass, however long the cell (a note runs to thousands).
+    ends = list(itertools.accumulate((_char_width(char, font_size) for char in text), initial=0.0))
+    total = ends[-1]
     if len(text) <= UNBROKEN_CHARACTERS:
-        return max(unbreakable, pdfmetrics.stringWidth(text, FONT_NAME, font_size))
-    half = text[: (len(text) + 1) // 2]
-    return max(unbreakable, pdfmetrics.stringWidth(half, FONT_NAME, font_size))
+        return total
+    best = total
+    resume = len(text)  # where the second line starts if the text breaks at `cut` (the spaces dropped)
+    for cut in range(len(text) - 1, 0, -1):
+        before, after = text[cut - 1], text[cut]
+        if after != " ":
+            resume = cut
+        if before == " ":
+            continue
+        if after == " " or (
+            (ord(before) >= 0x2E80 or ord(after) >= 0x2E80) and after not in NO_LINE_START and before not in NO_LINE_END
+        ):
+            best = min(best, max(ends[cut], total - ends[resume]))
+    return max(best, _longest_unbreakable(text, font_size))
 
 
 def _column_limits(
-    columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float
-) -> tuple[list[float], list[float]]:
-    """Each column's natural width (every cell and its header on one line) and its minimum: numbers whole, a
-    header's label in at most two lines above its unit, names in at most two lines."""
+    columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float, frame_width: float
+) -> tuple[list[float], list[float], list[float]]:
+    """Each column's natural width (every cell and its header on one line), its minimum (numbers whole, a header's
+    label in at most two lines above its unit, names in at most two lines, no word broken) and what its cells
+    need on one line (the header may wrap)."""
     padding = 2 * CELL_PADDING + 1  # the cell's padding, and the half point `_table` keeps from the edge
-    natural, minimum = [], []
+    natural, minimum, one_line = [], [], []
     for index, header in enumerate(columns):
         texts = [row[index] for row in cells]
         label, unit = _header_parts(header)
@@ -256,29 +284,44 @@ def _column_limits(
             floor = widest  # numbers never wrap
         else:
             floor = max([_two_line_floor(text, font_size) for text in texts], default=0)
-        widest = max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size))
-        natural.append(widest + padding)
-        minimum.append(min(max(floor, header_floor) + padding, 0.4 * FRAME_WIDTH))
-    return natural, minimum
+        lowest = min(max(floor, header_floor) + padding, 0.4 * frame_width)
+        minimum.append(lowest)
+        one_line.append(max(widest + padding, lowest))
+        natural.append(max(widest, pdfmetrics.stringWidth(header, FONT_NAME, font_size)) + padding)
+    return natural, minimum, one_line
 
 
-def _column_widths(columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float) -> list[float]:
-    """Widths that fit the frame. Every column gets at least its minimum (see `_column_limits`); what is left goes
-    to the columns in proportion to how much more their longest cell needs, so that long text (names, notes) gets
-    the room and short columns are not wasted."""
-    natural, minimum = _column_limits(columns, numeric, cells, font_size)
-    if sum(natural) <= FRAME_WIDTH:
+def _column_widths(
+    columns: list[str], numeric: list[bool], cells: list[list[str]], font_size: float, frame_width: float
+) -> list[float]:
+    """Widths that fit the frame. Every column gets at least its minimum (see `_column_limits`). What is left goes
+    first to the text columns, the nearest to their cells on one line first (a line saved in a body cell is saved
+    on every row, one in a header only once), then to every column in proportion to how much more its longest
+    cell or header needs, so that long text (names, notes) gets the room and short columns are not wasted."""
+    natural, minimum, one_line = _column_limits(columns, numeric, cells, font_size, frame_width)
+    if sum(natural) <= frame_width:
         # Everything fits on one line: spread the spare room over the text columns (or all, if none).
         grow = [not n for n in numeric] if not all(numeric) else [True] * len(numeric)
-        spare = (FRAME_WIDTH - sum(natural)) / sum(w for w, g in zip(natural, grow, strict=True) if g)
+        spare = (frame_width - sum(natural)) / sum(w for w, g in zip(natural, grow, strict=True) if g)
         return [w * (1 + spare) if g else w for w, g in zip(natural, grow, strict=True)]
-    if sum(minimum) >= FRAME_WIDTH:
-        scale = FRAME_WIDTH / sum(minimum)
+    if sum(minimum) >= frame_width:
+        scale = frame_width / sum(minimum)
         return [w * scale for w in minimum]
-    room = FRAME_WIDTH - sum(minimum)
-    excess = [n - m for n, m in zip(natural, minimum, strict=True)]
-    share = room / sum(excess)
-    return [m + e * share for m, e in zip(minimum, excess, strict=True)]
+    room = frame_width - sum(minimum)
+    widths = list(minimum)
+    lack = [0.0 if n else w - m for w, m, n in zip(one_line, minimum, numeric, strict=True)]
+    order = sorted((i for i, short in enumerate(lack) if short > 0), key=lack.__getitem__)
+    for position, index in enumerate(order):
+        if lack[index] > room:
+            # Not enough to make this one whole: the rest share what is left by what they lack.
+            lacking = sum(lack[i] for i in order[position:])
+            for rest in order[position:]:
+                widths[rest] += room * lack[rest] / lacking
+            return widths
+        widths[index] += lack[index]
+        room -= lack[index]
+    excess = [n - w for n, w in zip(natural, widths, strict=True)]
+    return [w + room * e / sum(excess) for w, e in zip(widths, excess, strict=True)]
 
 
 def _decimal_places(values: list) -> int:
@@ -307,52 +350,74 @@ def _formatted(rows: list[list], numeric: list[bool]) -> list[list[str]]:
     return formatted
 
 
-def _table_font_size(columns: list[str], numeric: list[bool], cells: list[list[str]]) -> float:
-    """The largest of TABLE_FONT_SIZES at which every column gets its minimum width on the page."""
-    for size in TABLE_FONT_SIZES:
-        if sum(_column_limits(columns, numeric, cells, size)[1]) <= FRAME_WIDTH:
-            return size
-    return TABLE_FONT_SIZES[-1]
+@dataclasses.dataclass(frozen=True)
+class TableLayout:
+    """How a section's table is set: on a landscape page or not, its type size, its column widths (points) and
+    each header's lines and each text cell's lines as the PDF draws them."""
+
+    landscape: bool
+    font_size: float
+    widths: list[float]
+    header_lines: list[list[str]]
+    cells: list[list[str]]  # each cell's text as drawn: lines joined by newlines
 
 
-def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
+def _orientation(columns: list[str], numeric: list[bool], cells: list[list[str]]) -> tuple[bool, float]:
+    """Portrait at the largest of TABLE_FONT_SIZES at which every column gets its minimum width; else landscape at
+    the largest that fits there (a table that fits neither is squeezed onto landscape at the smallest size)."""
+    for landscape_page, frame_width in ((False, FRAME_WIDTH), (True, LANDSCAPE_FRAME_WIDTH)):
+        for size in TABLE_FONT_SIZES:
+            if sum(_column_limits(columns, numeric, cells, size, frame_width)[1]) <= frame_width:
+                return landscape_page, size
+    return True, TABLE_FONT_SIZES[-1]
+
+
+def table_layout(section: dict) -> TableLayout:
+    """The layout of `section`'s table (see `TableLayout`)."""
+    register_font()
     columns = [str(c) for c in section["columns"]]
     numeric = list(section.get("numeric") or [False] * len(columns))
     cells = _formatted(section["rows"], numeric)
     sample = cells[:400]  # wide enough to see the longest names; cheap on thousands of rows
-    size = _table_font_size(columns, numeric, sample)
-    leading = size * 1.35
-    widths = _column_widths(columns, numeric, sample, size)
-    cell = ParagraphStyle("cell_sized", parent=styles["cell"], fontSize=size, leading=leading)
-    header_style = ParagraphStyle("header", parent=cell, textColor=ACCENT)
-    header_right = ParagraphStyle("header_right", parent=header_style, alignment=TA_RIGHT)
-
-    def header_cell(text: str, is_number: bool) -> Paragraph:
-        label, unit = _header_parts(text)
-        markup = escape(label) + (f"<br/>{escape(unit)}" if unit else "")
-        return Paragraph(markup, header_right if is_number else header_style)
-
-    data = [[header_cell(c, n) for c, n in zip(columns, numeric, strict=True)]]
-    # Cells are plain strings: numbers (right-aligned by the table style; they never wrap) and text broken into
-    # lines here (wrap_lines). Plain strings lay out many times faster than a Paragraph per cell, which keeps
-    # thousands of contributor rows quick.
+    landscape_page, size = _orientation(columns, numeric, sample)
+    widths = _column_widths(columns, numeric, sample, size, LANDSCAPE_FRAME_WIDTH if landscape_page else FRAME_WIDTH)
     room = [width - 2 * CELL_PADDING - 0.5 for width in widths]
+
+    def header(text: str, index: int) -> list[str]:
+        label, unit = _header_parts(text)
+        return [*wrap_lines(label, size, room[index]), *([unit] if unit else [])]
 
     def as_cell(text: str, index: int) -> str:
         if numeric[index]:
             return text
         return "\n".join(wrap_lines(text, size, room[index]))
 
-    data += [[as_cell(text, index) for index, text in enumerate(row)] for row in cells]
+    return TableLayout(
+        landscape=landscape_page,
+        font_size=size,
+        widths=widths,
+        header_lines=[header(text, index) for index, text in enumerate(columns)],
+        cells=[[as_cell(text, index) for index, text in enumerate(row)] for row in cells],
+    )
+
+
+def _table(layout: TableLayout, numeric: list[bool]) -> Table:
+    size = layout.font_size
+    leading = size * 1.35
+    # Cells are plain strings broken into lines by wrap_lines (numbers never wrap): plain strings lay out many
+    # times faster than a Paragraph per cell, which keeps thousands of contributor rows quick, and the header
+    # breaks by the same rules as the body (between words, a unit on its own line).
+    data = [["\n".join(lines) for lines in layout.header_lines], *layout.cells]
     # Row heights known in advance (lines × leading): reportlab would measure every remaining row again at each
     # page break, which grows with the square of the rows.
     padding = 2 * 2.5
-    heights = [None] + [max(cell.count("\n") + 1 for cell in row) * leading + padding for row in data[1:]]
+    heights = [max(cell.count("\n") + 1 for cell in row) * leading + padding for row in data]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), size),
         ("LEADING", (0, 0), (-1, -1), leading),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("TEXTCOLOR", (0, 0), (-1, 0), ACCENT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
@@ -363,11 +428,11 @@ def _table(section: dict, styles: dict[str, ParagraphStyle]) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
-    commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_number in enumerate(numeric) if is_number]
+    commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, is_number in enumerate(numeric) if is_number]
     # splitInRow: a row taller than a page (a very long note) continues on the next page instead of failing.
     return Table(
         data,
-        colWidths=widths,
+        colWidths=layout.widths,
         rowHeights=heights,
         repeatRows=1,
         splitInRow=1,
@@ -451,13 +516,13 @@ def _shorten(label: str, font: str, size: float, width: float) -> str:
     return label + "…"
 
 
-def _chart(chart: dict, cjk: bool) -> Drawing:
-    """A bar or line chart with a legend, over the same numbers as the section's table."""
+def _chart(chart: dict, cjk: bool, width: float, height: float) -> Drawing:
+    """A bar or line chart with a legend, `width` points wide and its plot and legend `height` tall, over the same
+    numbers as the section's table."""
     font = register_font()
     labels = [str(label) for label in chart["labels"]]
     series = chart["series"]
     data = [[value if value is not None else None for value in s["values"]] for s in series]
-    width, height = FRAME_WIDTH, 68 * mm
     slot = (width - 60) / max(len(labels), 1)
     wrapped = [_wrap_label(label, font, LABEL_SIZE, slot - 4) for label in labels]
     angle = 0
@@ -535,7 +600,10 @@ def _chart(chart: dict, cjk: bool) -> Drawing:
     return drawing
 
 
-def _section(section: dict, styles: dict[str, ParagraphStyle], words: dict[str, str], cjk: bool) -> list:
+def _section(section: dict, styles: dict[str, ParagraphStyle], words: dict[str, str], cjk: bool) -> tuple[bool, list]:
+    """The section's flowables, and whether they go on landscape pages (its table needs them)."""
+    layout = table_layout(section) if section.get("rows") else None
+    landscape_page = layout is not None and layout.landscape
     heading = Paragraph(escape(section["title"]), styles["heading"])
     heading.outline_key = f"section-{section['key']}"
     # The heading stays with its text and chart: no heading alone at the foot of a page.
@@ -543,15 +611,19 @@ def _section(section: dict, styles: dict[str, ParagraphStyle], words: dict[str, 
     opening += [_paragraph(text, styles["body"]) for text in section.get("paragraphs") or []]
     chart = section.get("chart")
     if chart and chart.get("labels") and chart.get("series"):
-        opening += [Paragraph(escape(chart.get("title", "")), styles["chart_title"]), _chart(chart, cjk)]
+        # A landscape page is wider and shorter: a flatter chart leaves the table room on the same page.
+        width, height = (LANDSCAPE_FRAME_WIDTH, 50 * mm) if landscape_page else (FRAME_WIDTH, 68 * mm)
+        opening += [
+            Paragraph(escape(chart.get("title", "")), styles["chart_title"]),
+            _chart(chart, cjk, width, height),
+        ]
         opening.append(Spacer(1, 4 * mm))
     story: list = [CondPageBreak(40 * mm), KeepTogether(opening)]
-    if section.get("rows"):
-        story.append(_table(section, styles))
+    if layout is not None:
+        story.append(_table(layout, list(section.get("numeric") or [False] * len(layout.widths))))
     else:
         story.append(Paragraph(escape(words["none"]), styles["none"]))
-    story.append(Spacer(1, 6 * mm))
-    return story
+    return landscape_page, story
 
 
 def _title_page(snapshot: dict, styles: dict[str, ParagraphStyle]) -> list:
@@ -578,7 +650,6 @@ def _title_page(snapshot: dict, styles: dict[str, ParagraphStyle]) -> list:
             )
         )
         story.append(table)
-    story.append(PageBreak())
     return story
 
 
@@ -593,8 +664,16 @@ def render_pdf(snapshot: dict) -> bytes:
     styles = _styles(cjk)
     words = _words(snapshot)
     story = _title_page(snapshot, styles)
+    landscape_now: bool | None = None  # the title page is portrait, and every section starts on a new page after it
     for section in snapshot.get("sections") or []:
-        story += _section(section, styles, words, cjk)
+        landscape_page, flowables = _section(section, styles, words, cjk)
+        if landscape_page != landscape_now:
+            # A change of orientation starts a new page: landscape for a wide table, portrait again after it.
+            story += [NextPageTemplate("landscape" if landscape_page else "page"), PageBreak()]
+            landscape_now = landscape_page
+        else:
+            story.append(Spacer(1, 6 * mm))
+        story += flowables
     buffer = io.BytesIO()
     _ReportDoc(buffer, snapshot).build(story)
     return buffer.getvalue()

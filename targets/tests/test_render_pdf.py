@@ -206,16 +206,7 @@ def test_a_cell_taller_than_a_page_continues_on_the_next():
 
 
 def test_a_wide_table_keeps_names_on_two_lines_headers_by_unit_and_one_precision_per_column():
-    from targets.reporting.render_pdf import (
-        _column_widths,
-        _formatted,
-        _header_parts,
-        _table_font_size,
-        register_font,
-        wrap_lines,
-    )
-
-    register_font()
+    from targets.reporting.render_pdf import _formatted, _header_parts, table_layout
 
     # The per-carrier table of a compiled report (targets.reporting.compile), which wrapped names two characters
     # a line and broke 毕业 between its characters.
@@ -228,8 +219,57 @@ def test_a_wide_table_keeps_names_on_two_lines_headers_by_unit_and_one_precision
     rows = [["临淄区齐智汇科技孵化中心", *[1] * 11, 300.0, "未认定"], ["大数据产业园", *[2] * 11, 6.15, "区级"]]
     cells = _formatted(rows, numeric)
     assert [row[12] for row in cells] == ["300.00", "6.15"], "one number of decimals in a column"
-    size = _table_font_size(columns, numeric, cells)
-    widths = _column_widths(columns, numeric, cells, size)
-    assert len(wrap_lines(rows[0][0], size, widths[0] - 8.5)) <= 2, "a carrier's name on at most two lines"
-    assert wrap_lines("未认定", size, widths[-1] - 8.5) == ["未认定"]
+    layout = table_layout({"columns": columns, "numeric": numeric, "rows": rows})
+    assert not layout.landscape, "the Chinese table fits a portrait page"
+    assert len(layout.cells[0][0].split("\n")) <= 2, "a carrier's name on at most two lines"
+    assert layout.cells[0][-1] == "未认定"
+    assert layout.header_lines[3] == ["毕业", "（次）"]
     assert _header_parts("营业收入（万元）") == ("营业收入", "（万元）")
+
+
+ENGLISH_CARRIER_COLUMNS = [
+    "Carrier", "Tenants at year end (enterprises)", "New admissions (enterprises)", "Graduations (times)",
+    "Exits (times)", "Tech-based SMEs incubated (enterprises)", "High-tech enterprises cultivated (enterprises)",
+    "Tenant revenue (10k yuan)", "Tenant R&D expenditure (10k yuan)", "R&D intensity (%)",
+    "Financing received (10k yuan)", "Occupancy rate (%)", "Jobs (people)", "Accreditation level",
+]  # fmt: skip
+
+
+def test_a_table_too_wide_for_portrait_goes_landscape_with_every_word_whole():
+    """The English per-carrier table broke its headers inside words (admi|ssions, Gradua|tions) on a portrait
+    page: it is set landscape, each header's label on at most two lines above its unit, no word split."""
+    from targets.reporting.render_pdf import LANDSCAPE_FRAME_WIDTH, table_layout
+
+    rows = [
+        ["Linzi Qizhihui Technology Incubation Centre", *[19543.95] * 12, "Not accredited"],
+        ["Intelligent Manufacturing Industrial Park", *[1] * 12, "Provincial level"],
+    ]
+    numeric = [False, *[True] * 12, False]
+    layout = table_layout({"columns": ENGLISH_CARRIER_COLUMNS, "numeric": numeric, "rows": rows})
+    assert layout.landscape
+    assert sum(layout.widths) == pytest.approx(LANDSCAPE_FRAME_WIDTH)
+    for header, lines in zip(ENGLISH_CARRIER_COLUMNS, layout.header_lines, strict=True):
+        assert " ".join(lines) == header, "nothing lost, and every break between two words"
+        label_lines = lines[:-1] if header.endswith(")") else lines
+        assert len(label_lines) <= 2, lines
+    for row, source in zip(layout.cells, rows, strict=True):
+        for cell, value in zip(row, source, strict=True):
+            assert cell.replace("\n", " ") == (value if isinstance(value, str) else cell), "no word split"
+
+
+def test_a_landscape_section_sits_between_portrait_pages():
+    snapshot = sample_copy(language="en")
+    carriers = section(snapshot, "carriers")
+    carriers["columns"] = ENGLISH_CARRIER_COLUMNS
+    carriers["numeric"] = [False, *[True] * 12, False]
+    carriers["rows"] = [[row[0], *[1] * 12, "Not accredited"] for row in carriers["rows"]]
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(snapshot)))
+    shapes = [(float(page.mediabox.width) > float(page.mediabox.height), page.extract_text()) for page in reader.pages]
+    landscape = [text for wide, text in shapes if wide]
+    assert len(landscape) == 1, "the per-carrier section on one landscape page"
+    assert carriers["title"] in landscape[0] and "admissions" in landscape[0].split()
+    assert "Not accredited" in landscape[0]
+    following = [text for wide, text in shapes[shapes.index((True, landscape[0])) + 1 :]]
+    assert following and not any(wide for wide, _ in shapes[shapes.index((True, landscape[0])) + 1 :])
+    assert section(snapshot, "contributors")["title"] in following[0], "the next section back on portrait"
+    assert "Page" in landscape[0], "the footer on the landscape page too"

@@ -4,6 +4,7 @@ renderings read back."""
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -81,13 +82,13 @@ def test_contributors_are_listed_for_every_target_and_add_up(snapshot, history):
     by_target: dict = {}
     for label, name, uscc, carrier, contribution in contributors["rows"]:
         by_target.setdefault(label, []).append((name, uscc, carrier, contribution))
-    tech = by_target["Tech-based SMEs incubated（In the year）"]
+    tech = by_target["Tech-based SMEs incubated (In the year)"]
     assert sorted(n for n, *_ in tech) == ["指标测试企业1", "指标测试企业2", "指标测试企业4", "指标测试企业5"]
     assert sum(c for *_, c in tech) == 4
     assert all(uscc == history[f"E{name[-1]}"].uscc for name, uscc, *_ in tech)
     e4 = next(row for row in tech if row[0] == "指标测试企业4")
     assert e4[2] == english(history["A"])  # last residency in 2022: promoted to A
-    assert sorted(n for n, *_ in by_target["High-tech enterprises cultivated（In the year）"]) == [
+    assert sorted(n for n, *_ in by_target["High-tech enterprises cultivated (In the year)"]) == [
         "指标测试企业3", "指标测试企业9",
     ]  # fmt: skip
 
@@ -255,3 +256,40 @@ def test_a_compile_computes_the_figures_once(history, monkeypatch, scope):
     snapshot = compile_snapshot(year=2022, kind="yearly", carrier=carrier, as_of=AS_OF, language="en")
     assert calls == [[2021, 2022]]
     assert [s["key"] for s in snapshot["sections"]] == list(SECTION_KEYS)
+
+
+def test_a_compiled_english_snapshot_sets_the_per_carrier_table_without_breaking_words(snapshot):
+    """The English per-carrier table (14 columns) once broke its headers and cells inside words (admi|ssions,
+    accredit|ed) to squeeze onto a portrait page: every word of its headers and its text cells is whole."""
+    import re
+
+    import pypdf
+
+    from targets.reporting.render_pdf import render_pdf
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(snapshot))).pages)
+    carriers = section(snapshot, "carriers")
+    following = snapshot["sections"][[s["key"] for s in snapshot["sections"]].index("carriers") + 1]
+    table_text = text[text.index(carriers["title"]) : text.index(following["title"])]
+    tokens = set(re.split(r"[\s()（）]+", table_text))
+    texts = carriers["columns"] + [cell for row in carriers["rows"] for cell in row if isinstance(cell, str)]
+    words = {word for cell in texts for word in re.split(r"[\s()（）]+", cell) if word}
+    assert sorted(words - tokens) == []
+
+
+def test_english_labels_take_latin_parentheses_and_chinese_ones_full_width(history):
+    english = compile_snapshot(year=2022, kind="yearly", carrier=None, as_of=AS_OF, language="en")
+    chinese = compile_snapshot(year=2022, kind="yearly", carrier=None, as_of=AS_OF, language="zh-hans")
+
+    def texts(snapshot):
+        for sec in snapshot["sections"]:
+            yield from sec["columns"]
+            yield from sec.get("paragraphs") or []
+            yield from (cell for row in sec["rows"] for cell in row if isinstance(cell, str))
+
+    assert "Tenants at year end (enterprises)" in section(english, "carriers")["columns"]
+    assert not [text for text in texts(english) if re.search("[（）：]", text)]
+    assert "年末在孵企业（企业）" in section(chinese, "carriers")["columns"]
+    target = section(chinese, "targets")["chart"]["labels"][0]
+    assert re.fullmatch(r"\S+（\S+）", target), target
+    assert "）：" in section(chinese, "targets")["paragraphs"][-1]
