@@ -1,8 +1,10 @@
-"""The incubation app's writes: the pipeline moves of residencies (incubation.residency_workflow), applications
-from draft to admission (incubation.workflow), expert reviews, and versions of rule sets. Workflow moves are made
-by the one engine (accounts.workflows.perform); residencies and space allocations are written by incubation.space,
-re-exported here so that callers have one services module. Each service runs in one transaction, locks what it
-changes, checks the actor's permission on the very object, and records an audit event."""
+"""The incubation app's writes: the pipeline moves of residencies (promote, transfer, graduate, exit; declared in
+incubation.residency_workflow), applications from draft to admission (declared in incubation.workflow) with their
+documents and expert reviews, and new versions of rule sets. Workflow moves are made by the one engine
+(accounts.workflows.perform); residencies and space allocations are written by incubation.space, re-exported here so
+that callers have one services module. Each write runs in one transaction, locks what it changes, checks the actor's
+permission on the very object (or, for a new row, the right to add one), and records an audit event. One read sits
+with them: move_preview, the criteria a pipeline move would be judged by, for the form that confirms the move."""
 
 from __future__ import annotations
 
@@ -26,8 +28,8 @@ from enterprises.services import document_store
 from incubation import residency_workflow, rules, space, workflow
 from incubation.choices import OPEN_APPLICATION_STATUSES, ApplicationStatus, RuleSetKind, SpaceOutcome
 from incubation.models import Application, ApplicationEvent, Residency, Review, RuleSet, Transition
-from incubation.residency_workflow import PIPELINE, RESIDENCY_WORKFLOW  # noqa: F401 (PIPELINE: re-exported)
-from incubation.workflow import APPLICATION_WORKFLOW, REQUIRED_TO_SUBMIT, application_problems  # noqa: F401
+from incubation.residency_workflow import RESIDENCY_WORKFLOW
+from incubation.workflow import APPLICATION_WORKFLOW
 from parks.models import Carrier, Unit
 
 # The residency and space services, re-exported: callers have one services module.
