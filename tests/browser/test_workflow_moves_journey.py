@@ -35,6 +35,7 @@ def test_staff_see_why_a_move_is_not_available_and_answer_the_space_question(pag
     page.select_option("select[name=language]", "en")
     page.wait_for_load_state("networkidle")
 
+    page.wait_for_url(f"{live_server.url}/")  # sign-in lands on the home page before the next navigation
     page.goto(f"{live_server.url}/incubation/applications/{application.pk}/")
     assert page.locator("#actions button[data-move=send_to_review]").is_disabled()
     assert "Assign at least one expert" in page.locator("#unmet-send_to_review").inner_text()
