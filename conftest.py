@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.roles import GROUP_NAMES, Role
 
@@ -21,6 +22,14 @@ def _clear_cache_between_tests(settings):
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _portal_language_after_each_test():
+    """A request leaves its language active in the thread (LocaleMiddleware does not reset it): each test starts
+    from the portal's default, whatever the previous one read."""
+    yield
+    translation.deactivate()
 
 
 def ensure_reference_data() -> None:

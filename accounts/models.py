@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.access import RestrictedQuerySet
+from accounts.phrasebook import render
 from accounts.validators import validate_mainland_mobile
 
 
@@ -192,8 +193,12 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
+    # The words in the portal's language when it was made; the phrases (accounts.phrasebook), when the portal
+    # wrote them, put the words into each reader's language. Words someone typed have no phrase.
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    subject_phrase = models.JSONField(_("subject (code and parameters)"), null=True, blank=True)
+    body_phrase = models.JSONField(_("message (code and parameters)"), null=True, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -224,6 +229,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the active language."""
+        return render(self.subject_phrase, fallback=self.subject)
+
+    @property
+    def body_text(self) -> str:
+        """The message in the active language."""
+        return render(self.body_phrase, fallback=self.body)
 
     @property
     def is_read(self) -> bool:

@@ -20,11 +20,12 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import record
 from accounts.models import AuditAction, EmailStatus, Notification, User
+from accounts.phrasebook import Phrase, as_text
 from accounts.roles import GROUP_NAMES, SIGN_UP_ROLE
 from accounts.validators import validate_mainland_mobile
 from config.celery import enqueue_on_commit
@@ -233,17 +234,23 @@ def _check_link(link: str) -> None:
         raise ValidationError(_("A notification link must be a path of the portal or an http(s) address."))
 
 
-def notify(*, recipients: Iterable[User], subject: str, body: str, link: str = "", by=None) -> list[Notification]:
+def notify(
+    *, recipients: Iterable[User], subject: str | Phrase, body: str | Phrase, link: str = "", by=None
+) -> list[Notification]:
     """Tell each active recipient (once, however often they are listed) `subject` and `body`, in the portal and by
     mail. `link` is a path of the portal (/incubation/applications/3/) or an absolute address. Call it inside the
     caller's transaction: the rows commit with it, and the mails are queued only after the commit (a broker that
-    is down loses nothing: accounts.tasks.send_pending_notification_emails sends them later). The texts are stored
-    as given, so pass them translated (gettext) in the language the recipients read. `by` is the user who caused
-    the notification (None for the system); it is named in the audit trail."""
+    is down loses nothing: accounts.tasks.send_pending_notification_emails sends them later). What the portal says
+    is given as a Phrase (accounts.phrasebook): each reader reads it in their language, and the words are kept in
+    the portal's language besides; words someone wrote (a comment, an error) are given as text and kept as written.
+    `by` is the user who caused the notification (None for the system); it is named in the audit trail."""
     from accounts.tasks import send_notification_email
 
-    subject = str(subject).strip()
-    if not subject:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_words, subject_phrase = as_text(subject)
+        body_words, body_phrase = as_text(body)
+    subject_words = subject_words.strip()
+    if not subject_words:
         raise ValidationError(_("A notification needs a subject."))
     _check_link(link)
     targets: dict[int, User] = {}
@@ -252,7 +259,15 @@ def notify(*, recipients: Iterable[User], subject: str, body: str, link: str = "
             targets[user.pk] = user
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
-            Notification(recipient=user, subject=subject[:200], body=str(body), link=link) for user in targets.values()
+            Notification(
+                recipient=user,
+                subject=subject_words[:200],
+                body=body_words,
+                subject_phrase=subject_phrase,
+                body_phrase=body_phrase,
+                link=link,
+            )  # fmt: skip
+            for user in targets.values()
         )
         for notification in notifications:
             record(
@@ -320,11 +335,12 @@ def notification_email_send(*, notification_id: int) -> str:
             "user": recipient,
             "portal_name": settings.PORTAL_NAME,
         }
-        message = EmailMessage(
-            subject=notification.subject,
-            body=render_to_string("accounts/email/notification.txt", context),
-            to=[recipient.email],
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # mail is read outside the portal: its language
+            message = EmailMessage(
+                subject=notification.subject_text,
+                body=render_to_string("accounts/email/notification.txt", context),
+                to=[recipient.email],
+            )
         try:
             message.send()
         except Exception as exc:  # recorded here, judged (retry or give up) by the task

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import ensure_allowed
 from accounts.audit import record
 from accounts.models import AuditAction, User
+from accounts.phrasebook import Phrase
 from accounts.roles import Role, roles_of
 from accounts.services import notify
 
@@ -149,8 +150,11 @@ class Move:
 
 @dataclasses.dataclass(frozen=True)
 class Notice:
-    subject: str
-    body: str
+    """What an audience is told: the portal's words as phrases (each reader reads them in their language), or the
+    words someone wrote, as text."""
+
+    subject: Phrase | str
+    body: Phrase | str
     link: str
 
 

@@ -12,14 +12,14 @@ their carriers' tenants).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditAction, User
+from accounts.phrasebook import Phrase
 from accounts.roles import GROUP_NAMES, OPERATING_ROLES, REPORT_FILERS, STAFF_ROLES, Role, roles_of
 from accounts.workflows import (
     Audience,
@@ -33,6 +33,8 @@ from accounts.workflows import (
     Workflow,
     declare,
 )
+from enterprises import phrases
+from enterprises.choices import ReportPeriod
 from enterprises.choices import ReportStatus as S
 from enterprises.models import OperatingReport
 from enterprises.report_rules import REPORT_FIGURES, report_problems, save_report
@@ -121,23 +123,17 @@ def _link(report: OperatingReport) -> str:
     return reverse("enterprises:report_detail", args=[report.pk])
 
 
-def _subject(report: OperatingReport) -> str:
-    return gettext("Operating report %(period)s of %(enterprise)s: %(status)s") % {
-        "period": f"{report.year} {report.get_period_display()}", "enterprise": report.enterprise.name,
-        "status": report.get_status_display(),
-    }  # fmt: skip
+def _subject(report: OperatingReport) -> Phrase:
+    period = phrases.REPORT_PERIOD(year=report.year, period=ReportPeriod(report.period))
+    return phrases.REPORT_MOVED_SUBJECT(period=period, enterprise=report.enterprise.name, status=S(report.status))
 
 
 def _members_notice(report: OperatingReport, context: Context) -> Notice:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = context.message or gettext("The report has been verified and is now locked.")
-        return Notice(_subject(report), body, _link(report))
+    return Notice(_subject(report), context.message or phrases.REPORT_VERIFIED_BODY(), _link(report))
 
 
 def _reviewers_notice(report: OperatingReport, context: Context) -> Notice:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = gettext("Please verify the figures or return them with a comment.")
-        return Notice(_subject(report), body, _link(report))
+    return Notice(_subject(report), phrases.REPORT_TO_VERIFY_BODY(), _link(report))
 
 
 def _reviewers(report: OperatingReport, context: Context):

@@ -7,23 +7,23 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import workflows
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import changes_between, delete_with_audit, only_fields, record, save_with_audit, snapshot
 from accounts.models import AuditAction, User
+from accounts.phrasebook import Phrase
 from accounts.roles import Role, can
 from accounts.selectors import users_with_role
 from accounts.services import notify
-from enterprises import periods, report_workflow, uploads
+from enterprises import periods, phrases, report_workflow, uploads
 from enterprises.choices import ReminderKind, ReportPeriod
 from enterprises.models import (
     Document,
@@ -95,15 +95,13 @@ def enterprise_register(*, by: User, data: Mapping[str, Any]) -> Enterprise:
         save_with_audit(instance=enterprise, by=by, data=data, fields=ENTERPRISE_FIELDS)
         membership = EnterpriseMembership(enterprise=enterprise, user=by)
         save_with_audit(instance=membership, by=by, data={}, fields=("enterprise", "user"))
-        with translation.override(settings.LANGUAGE_CODE):  # staff read the portal's language, not the founder's
-            notify(
-                recipients=users_with_role(Role.OPERATOR),
-                subject=_("New enterprise registered: %(name)s") % {"name": enterprise.name},
-                body=_("%(user)s (%(email)s) signed up and registered “%(name)s”. Please check its details.")
-                % {"user": by.get_full_name(), "email": by.email, "name": enterprise.name},
-                link=reverse("enterprises:enterprise_detail", args=[enterprise.pk]),
-                by=by,
-            )
+        notify(
+            recipients=users_with_role(Role.OPERATOR),
+            subject=phrases.ENTERPRISE_REGISTERED_SUBJECT(name=enterprise.name),
+            body=phrases.ENTERPRISE_REGISTERED_BODY(user=by.get_full_name(), email=by.email, name=enterprise.name),
+            link=reverse("enterprises:enterprise_detail", args=[enterprise.pk]),
+            by=by,
+        )
     return enterprise
 
 
@@ -335,18 +333,15 @@ def reminder_kind(*, due_on: datetime.date, today: datetime.date) -> tuple[str, 
     return None
 
 
-def _reminder_text(*, enterprise_name: str, deadline: periods.Deadline, today: datetime.date) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        period = f"{deadline.year} {deadline.period_label}"
-        subject = _("Please file the operating report for %(period)s") % {"period": period}
-        if deadline.due_on < today:
-            body = _("The operating report of %(enterprise)s for %(period)s was due on %(date)s and is %(days)s days "
-                     "overdue. Please file it now.")  # fmt: skip
-        else:
-            body = _("The operating report of %(enterprise)s for %(period)s is due on %(date)s. Please file it in "
-                     "time.")  # fmt: skip
-        body = body % {"enterprise": enterprise_name, "period": period, "date": f"{deadline.due_on:%Y-%m-%d}",
-                       "days": deadline.days_overdue(today)}  # fmt: skip
+def _reminder_text(*, enterprise_name: str, deadline: periods.Deadline, today: datetime.date) -> tuple[Phrase, Phrase]:
+    period = phrases.REPORT_PERIOD(year=deadline.year, period=ReportPeriod(deadline.period))
+    subject = phrases.REMINDER_SUBJECT(period=period)
+    if deadline.due_on < today:
+        body = phrases.REMINDER_OVERDUE(
+            enterprise=enterprise_name, period=period, date=deadline.due_on, days=deadline.days_overdue(today)
+        )
+    else:
+        body = phrases.REMINDER_DUE(enterprise=enterprise_name, period=period, date=deadline.due_on)
     return subject, body
 
 

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.phrasebook import Phrase, render
 from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
+from incubation import phrases
 from incubation.choices import Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
 from incubation.models import Residency, RuleSet
 
@@ -23,13 +24,63 @@ MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatu
 
 @dataclasses.dataclass(frozen=True)
 class Result:
+    """One criterion judged: its code and thresholds (`params`, from the rule set), met/not met/unknown, and what
+    was found on the records. `label` and `detail` are words in the active language."""
+
+    code: str
+    params: dict
+    status: str
+    found: Phrase
+
+    @property
+    def label(self) -> str:
+        return label_of({"code": self.code, "params": self.params})
+
+    @property
+    def detail(self) -> str:
+        return str(self.found)
+
+    def as_dict(self) -> dict:
+        """As kept with a screening or a transition: codes and parameters, put into words when read."""
+        return {"code": self.code, "params": self.params, "status": self.status, "found": self.found.as_json()}
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownResult:
+    """A kept result as a reader sees it, in their language."""
+
     code: str
     label: str
     status: str
     detail: str
 
-    def as_dict(self) -> dict:
-        return {"code": self.code, "label": self.label, "status": self.status, "detail": self.detail}
+
+def needs_rule_set(kept: list[dict]) -> bool:
+    """Whether results were kept without their thresholds (before codes were stored): their labels are made again
+    from the rule set they were judged by."""
+    return any("params" not in item for item in kept)
+
+
+def shown_results(kept: list[dict], rule_set: RuleSet | None = None) -> list[ShownResult]:
+    """Results kept by `Result.as_dict`, in the active language. Results kept before codes were stored (their
+    label and detail as text in the language of whoever screened) keep their detail as written; their label is
+    made again from the rule set's criterion when `rule_set` (the version they were judged by) is given."""
+    thresholds = {item["code"]: item.get("params", {}) for item in (rule_set.criteria if rule_set else [])}
+    shown = []
+    for item in kept:
+        code = item.get("code", "")
+        params = item.get("params", thresholds.get(code))
+        label = label_of({"code": code, "params": params}) if code in CHECKS and params is not None else ""
+        detail = render(item["found"]) if "found" in item else ""
+        shown.append(
+            ShownResult(
+                code=code,
+                label=label or item.get("label", code),
+                status=item.get("status", UNKNOWN),
+                detail=detail or item.get("detail", ""),
+            )
+        )
+    return shown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +105,7 @@ class Evaluation:
         return [result for result in self.results if result.status != MET]
 
 
-Check = Callable[[Enterprise, datetime.date, dict], tuple[str, str]]
+Check = Callable[[Enterprise, datetime.date, dict], tuple[str, Phrase]]
 CHECKS: dict[str, tuple[object, Check]] = {}
 
 
@@ -74,23 +125,23 @@ def _months_since(start: datetime.date, on: datetime.date) -> int:
 @criterion("registered_within_months", gettext_lazy("Registered for at most %(months)s months"))
 def _registered_within(enterprise, on, params):
     if enterprise.registered_on is None:
-        return UNMET, _("Not registered as a company yet.")
+        return UNMET, phrases.NOT_REGISTERED()
     months = _months_since(enterprise.registered_on, on)
-    return (MET if months <= params["months"] else UNMET), _("Registered %(months)s months ago.") % {"months": months}
+    return (MET if months <= params["months"] else UNMET), phrases.REGISTERED_AGO(months=months)
 
 
 @criterion("team_or_registered_within_months", gettext_lazy("A team, or registered for at most %(months)s months"))
 def _team_or_new(enterprise, on, params):
     if enterprise.registered_on is None:
-        return MET, _("A team not yet registered.")
+        return MET, phrases.TEAM_NOT_REGISTERED()
     return _registered_within(enterprise, on, params)
 
 
 @criterion("registered_company", gettext_lazy("A registered company"))
 def _registered_company(enterprise, on, params):
     if enterprise.uscc:
-        return MET, enterprise.uscc
-    return UNMET, _("Not registered as a company yet.")
+        return MET, phrases.CREDIT_CODE(uscc=enterprise.uscc)
+    return UNMET, phrases.NOT_REGISTERED()
 
 
 @criterion("tech_sme_registered", gettext_lazy("Registered as a tech-based SME this year or last"))
@@ -101,8 +152,8 @@ def _tech_sme(enterprise, on, params):
         )
     )
     if years:
-        return MET, _("Registered for %(years)s.") % {"years": "、".join(str(y) for y in sorted(years))}
-    return UNMET, _("No registration for %(this)s or %(last)s.") % {"this": on.year, "last": on.year - 1}
+        return MET, phrases.TECH_SME_YEARS(years=sorted(years))
+    return UNMET, phrases.NO_TECH_SME(this=on.year, last=on.year - 1)
 
 
 @criterion("holds_hte", gettext_lazy("Recognised as a high-tech enterprise"))
@@ -113,10 +164,8 @@ def _holds_hte(enterprise, on, params):
         .first()
     )
     if certificate:
-        return MET, _("Certificate %(number)s, valid until %(date)s.") % {
-            "number": certificate.certificate_no, "date": f"{certificate.expires_on:%Y-%m-%d}",
-        }  # fmt: skip
-    return UNMET, _("No valid certificate.")
+        return MET, phrases.HTE_CERTIFICATE(number=certificate.certificate_no, date=certificate.expires_on)
+    return UNMET, phrases.NO_HTE_CERTIFICATE()
 
 
 @criterion("financing_over", gettext_lazy("Angel or venture investment over %(amount_wan)s × 10k yuan in total"))
@@ -125,7 +174,7 @@ def _financing_over(enterprise, on, params):
         "total"
     ] or Decimal(0)
     status = MET if total > Decimal(str(params["amount_wan"])) else UNMET
-    return status, _("%(total)s × 10k yuan received.") % {"total": total}
+    return status, phrases.FINANCING_RECEIVED(total=total)
 
 
 @criterion(
@@ -147,24 +196,22 @@ def _revenue_over(enterprise, on, params):
     )
 
     def shown(run: list[int]) -> dict[str, object]:
-        return {"figures": "；".join(f"{y}: {revenue[y]}" for y in run), "total": sum(revenue[y] for y in run)}
+        return {"figures": [f"{y}: {revenue[y]}" for y in run], "total": sum(revenue[y] for y in run)}
 
     for last in sorted(revenue, reverse=True):
         run = list(range(last - years + 1, last + 1))
         if all(year in revenue for year in run) and sum(revenue[year] for year in run) > threshold:
-            return MET, _("Verified revenue (10k yuan) %(figures)s: %(total)s in total.") % shown(run)
+            return MET, phrases.REVENUE_OVER(**shown(run))
     recent = list(range(on.year - years, on.year))
     if all(year in revenue for year in recent):
-        return UNMET, _("Verified revenue (10k yuan) %(figures)s: %(total)s in total, not over the threshold.") % (
-            shown(recent)
-        )
+        return UNMET, phrases.REVENUE_UNDER(**shown(recent))
     missing = [year for year in recent if year not in revenue]
-    return UNKNOWN, _("No verified annual report for %(years)s.") % {"years": "、".join(str(y) for y in missing)}
+    return UNKNOWN, phrases.REVENUE_MISSING(years=missing)
 
 
 @criterion("merged_or_listed", gettext_lazy("Merged, acquired, or listed on a capital market"))
 def _merged_or_listed(enterprise, on, params):
-    return UNKNOWN, _("Not recorded in the portal: staff confirm.")
+    return UNKNOWN, phrases.STAFF_CONFIRM()
 
 
 @criterion("incubator_graduate", gettext_lazy("Graduated from an incubator"))
@@ -172,11 +219,7 @@ def _incubator_graduate(enterprise, on, params):
     graduated = Residency.objects.filter(
         enterprise=enterprise, stage="incubator", end_reason=ResidencyEndReason.GRADUATED, ended_on__lte=on
     ).exists()
-    return (
-        (MET, _("Graduated."))
-        if graduated
-        else (UNKNOWN, _("No graduation recorded; a high-growth firm also qualifies."))
-    )
+    return (MET, phrases.GRADUATED()) if graduated else (UNKNOWN, phrases.NO_GRADUATION())
 
 
 @criterion(
@@ -185,9 +228,9 @@ def _incubator_graduate(enterprise, on, params):
 def _max_months(enterprise, on, params):
     residency = Residency.objects.filter(enterprise=enterprise, stage="incubator", ended_on__isnull=True).first()
     if residency is None:
-        return MET, _("Not in an incubator.")
+        return MET, phrases.NOT_IN_INCUBATOR()
     months = _months_since(residency.started_on, on)
-    return (MET if months <= params["months"] else UNMET), _("%(months)s months so far.") % {"months": months}
+    return (MET if months <= params["months"] else UNMET), phrases.MONTHS_SO_FAR(months=months)
 
 
 @criterion(
@@ -196,7 +239,7 @@ def _max_months(enterprise, on, params):
 )
 def _graduate_window(enterprise, on, params):
     # Not a check on an enterprise: a parameter of how targets.selectors counts (docs/indicators.md).
-    return UNKNOWN, _("A counting rule, not a criterion.")
+    return UNKNOWN, phrases.COUNTING_RULE()
 
 
 # Expert review: each criterion is scored 0–100 by each expert; the rubric in force gives its weight (percent).
@@ -217,7 +260,7 @@ SCORING_NAMES = {
 
 
 def _scored_by_experts(enterprise, on, params):
-    return UNKNOWN, _("Scored by the experts.")
+    return UNKNOWN, phrases.SCORED_BY_EXPERTS()
 
 
 for _code, _label in SCORING_CRITERIA.items():
@@ -274,6 +317,7 @@ def evaluate(kind: RuleSetKind | str, enterprise: Enterprise, on: datetime.date)
     results = []
     for item in rule_set.criteria:
         _label, check = CHECKS[item["code"]]
-        status, detail = check(enterprise, on, item.get("params", {}))
-        results.append(Result(code=item["code"], label=label_of(item), status=status, detail=detail))
+        params = item.get("params", {})
+        status, found = check(enterprise, on, params)
+        results.append(Result(code=item["code"], params=params, status=status, found=found))
     return Evaluation(rule_set=rule_set, results=results)

@@ -325,6 +325,18 @@ def screening_preview(*, application: Application, on: datetime.date | None = No
     return rules.evaluate(ADMISSION_RULES[application.stage], application.enterprise, on or timezone.localdate())
 
 
+def screening_kept(*, application: Application) -> list[rules.ShownResult]:
+    """The admission criteria as they were evaluated when screening ended, in the reader's language."""
+    kept = application.screening_results
+    return rules.shown_results(kept, application.screening_rule_set if rules.needs_rule_set(kept) else None)
+
+
+def transition_criteria(*, transition: Transition) -> list[rules.ShownResult]:
+    """The criteria a transition was judged by, in the reader's language."""
+    kept = transition.criteria
+    return rules.shown_results(kept, transition.rule_set if rules.needs_rule_set(kept) else None)
+
+
 def application_places(*, enterprise: Enterprise | None = None) -> list[dict]:
     """Every (carrier, stage) pair that exists, the carriers whose focus fields include the enterprise's industry
     field marked as suggested and listed first."""

@@ -452,6 +452,8 @@ class ApplicationDetailView(PortalView, TemplateView):
         if is_staff_here or has_role(user, Role.BUREAU):
             if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING):
                 context["screening"] = selectors.screening_preview(application=application)
+            elif application.screening_results:
+                context["screening_kept"] = selectors.screening_kept(application=application)
             if is_staff_here and application.status in workflow.ASSIGNABLE:
                 assigned = [review.expert_id for review in reviews]
                 context["assign_form"] = AssignExpertForm(

@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.roles import APPLICANTS, GROUP_NAMES, STAFF_ROLES, Role, roles_of
 from accounts.workflows import Audience, Context, Move, Notice, Party, Precondition, Workflow, declare
 from enterprises.choices import DocumentKind
-from incubation import rules
+from incubation import phrases, rules
 from incubation.choices import ADMISSION_RULES
 from incubation.choices import ApplicationStatus as S
 from incubation.models import Application, ApplicationEvent
@@ -133,13 +133,11 @@ def log_event(application: Application, context: Context) -> None:
 
 
 def _notice(application: Application, context: Context) -> Notice:
-    subject = gettext("Application #%(number)s (%(enterprise)s): %(status)s") % {
-        "number": application.pk, "enterprise": application.enterprise.name,
-        "status": application.get_status_display(),
-    }  # fmt: skip
-    body = context.message or gettext("The application is now “%(status)s”.") % {
-        "status": application.get_status_display()
-    }
+    status = S(application.status)
+    subject = phrases.APPLICATION_MOVED_SUBJECT(
+        number=application.pk, enterprise=application.enterprise.name, status=status
+    )
+    body = context.message or phrases.APPLICATION_MOVED_BODY(status=status)
     return Notice(subject, body, reverse("incubation:application_detail", args=[application.pk]))
 
 

@@ -5,6 +5,8 @@ from accounts.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
+    subject = serializers.CharField(source="subject_text", read_only=True, help_text="In the reader's language.")
+    body = serializers.CharField(source="body_text", read_only=True, help_text="In the reader's language.")
 
     class Meta:
         model = Notification

@@ -336,6 +336,18 @@ def test_the_daily_job_reminds_once_whatever_how_often_it_runs(users, own):
     assert services.reminders_send(today=D(2026, 4, 20)) == 0, "filed: no more reminders"
 
 
+def test_a_reminder_is_read_in_the_readers_language(users, own):
+    with translation.override("en"):  # the job runs in whatever language
+        assert services.reminders_send(today=D(2026, 4, 2)) == 1
+    [notice] = Notification.objects.all()
+    assert "2025年全年" in notice.subject, "the words kept besides are in the portal's language"
+    with translation.override("en"):
+        assert notice.subject_text == "Please file the operating report for 2025 Full year"
+        assert "was due on 2026-03-31 and is 2 days overdue" in notice.body_text
+    with translation.override("zh-hans"):
+        assert "2025年全年" in notice.body_text and "2026-03-31" in notice.body_text
+
+
 def test_a_returned_or_draft_report_is_not_filed(users, own):
     report(own, status="returned")
     assert services.reminders_send(today=D(2026, 4, 2)) == 1

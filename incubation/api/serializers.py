@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incubation import selectors
@@ -83,13 +84,27 @@ class GraduateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["met", "unmet", "unknown"])
+    detail = serializers.CharField()
+
+
 class TransitionSerializer(serializers.ModelSerializer):
+    criteria = serializers.SerializerMethodField()
+
     class Meta:
         model = Transition
         fields = [
             "id", "enterprise", "kind", "occurred_on", "from_residency", "to_residency", "rule_set", "criteria",
             "override_reason", "note", "space", "by", "created_at",
         ]  # fmt: skip
+
+    @extend_schema_field(CriterionSerializer(many=True))
+    def get_criteria(self, transition) -> list[dict]:
+        """The criteria as judged at the move, in the reader's language."""
+        return CriterionSerializer(selectors.transition_criteria(transition=transition), many=True).data
 
 
 # --- Applications ------------------------------------------------------------------------------------------------
@@ -111,6 +126,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     experts_assigned = serializers.SerializerMethodField()
     experts_done = serializers.SerializerMethodField()
     allowed_moves = serializers.SerializerMethodField()
+    screening_results = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -141,6 +157,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_experts_done(self, application) -> int:
         return self._review_counts(application).experts_done
+
+    @extend_schema_field(CriterionSerializer(many=True))
+    def get_screening_results(self, application) -> list[dict]:
+        """The admission criteria as evaluated when screening ended, in the reader's language."""
+        return CriterionSerializer(selectors.screening_kept(application=application), many=True).data
 
     def get_allowed_moves(self, application) -> list[str]:
         """The workflow moves the requesting user may make now (the same answer as the application's page)."""
@@ -173,13 +194,6 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=["business_plan", "supplement"])
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-
-class CriterionSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
-    status = serializers.ChoiceField(choices=["met", "unmet", "unknown"])
-    detail = serializers.CharField()
 
 
 class ScreeningSerializer(serializers.Serializer):

@@ -89,7 +89,7 @@ class ResidencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 class TransitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     """Pipeline moves with the criteria as evaluated then and any override reason."""
 
-    queryset = Transition.objects.all()
+    queryset = Transition.objects.select_related("rule_set")  # criteria kept before codes name their rule set
     serializer_class = TransitionSerializer
     filterset_fields = ["enterprise", "kind"]
     ordering = ["-occurred_on", "-id"]
@@ -232,13 +232,9 @@ class ApplicationViewSet(
         if not has_role(request.user, *TENANT_OVERSIGHT):
             raise PermissionDenied
         evaluation = selectors.screening_preview(application=self.get_object())
-        return Response(
-            {
-                "rule_set": evaluation.rule_set.pk if evaluation.rule_set else None,
-                "satisfied": evaluation.satisfied,
-                "criteria": [result.as_dict() for result in evaluation.results],
-            }
-        )
+        answer = {"rule_set": evaluation.rule_set.pk if evaluation.rule_set else None,
+                  "satisfied": evaluation.satisfied, "criteria": evaluation.results}  # fmt: skip
+        return Response(ScreeningSerializer(answer).data)
 
     @extend_schema(responses=ApplicationEventSerializer(many=True), summary="The status timeline")
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -26,7 +26,8 @@ def enterprise(users):
 
 def judge(enterprise, on=ON, params=PARAMS):
     _label, check = rules.CHECKS["revenue_over_years"]
-    return check(enterprise, on, params)
+    status, found = check(enterprise, on, params)
+    return status, str(found)
 
 
 def reports(enterprise, revenue_by_year: dict[int, str], status: str = "verified") -> None:

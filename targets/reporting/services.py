@@ -28,6 +28,7 @@ from accounts.models import AuditAction
 from accounts.roles import GROUP_NAMES, Role, can
 from config.celery import enqueue_on_commit
 from parks.models import Carrier
+from targets import phrases
 from targets.choices import ReportKind, RunStatus
 from targets.models import ReportRun
 
@@ -195,10 +196,9 @@ def succeed(
         run.error = ""
         with translation.override(run.language):
             run.step = _("Done")
-            subject = _("Progress report ready: %(title)s") % {"title": snapshot["title"]}
-            body = _("%(subtitle)s. Open it to download the HTML, PDF and XLSX files.") % {
-                "subtitle": snapshot["subtitle"]
-            }
+        # The report's title and subtitle are in the report's language; the words around them in the reader's.
+        subject = phrases.RUN_READY_SUBJECT(title=snapshot["title"])
+        body = phrases.RUN_READY_BODY(subtitle=snapshot["subtitle"])
         run.save()
         record(actor=None, action=AuditAction.UPDATE, obj=run, changes={"status": [RunStatus.RUNNING, run.status]})
         notify(
@@ -226,10 +226,7 @@ def fail(*, run_id: int, error: str, token: uuid.UUID | None = None) -> ReportRu
         run.lease_token = run.lease_expires_at = None
         with translation.override(run.language):
             run.step = _("Failed")
-            subject = _("Progress report failed: %(year)s, version %(version)s") % {
-                "year": run.year,
-                "version": run.version,
-            }
+        subject = phrases.RUN_FAILED_SUBJECT(year=run.year, version=run.version)
         run.save()
         record(actor=None, action=AuditAction.UPDATE, obj=run, changes={"status": [before, run.status]})
         if run.triggered_by_id:
