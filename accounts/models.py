@@ -101,12 +101,12 @@ class AuditEventQuerySet(models.QuerySet):
     applications), as every other page of theirs is scoped: not other carriers' events, nor users' records."""
 
     def for_user(self, user, action: str = "view"):
-        from accounts.roles import Role, can, has_role
+        from accounts.roles import Role, can, has_role, sees_every_carrier
 
         if action != "view" or not can(user, "view", self.model):
             return self.none()
         events = self if has_role(user, Role.ADMIN) else self.exclude(action__in=SECURITY_ACTIONS)
-        if has_role(user, Role.ADMIN, Role.OPERATOR, Role.BUREAU):
+        if sees_every_carrier(user, "view", self.model):
             return events
         return events.filter(_audited_objects_in_scope(user))
 
