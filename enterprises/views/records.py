@@ -46,7 +46,10 @@ EVIDENCE_KINDS = ("tech-sme", "hte", "honours")
 
 
 class RecordKindMixin:
-    """Views on one kind of record under an enterprise, chosen by the URL's `kind` word."""
+    """Views on one kind of record under an enterprise, chosen by the URL's `kind` word; `record` is the one in
+    the URL, if the user may `record_action` it."""
+
+    record_action = "change"
 
     @cached_property
     def record_model(self):
@@ -54,29 +57,50 @@ class RecordKindMixin:
             raise Http404
         return RECORD_KINDS[self.kwargs["kind"]][0]
 
+    @cached_property
+    def record(self):
+        return restricted_object(
+            self.request.user,
+            self.record_model,
+            self.kwargs["record_pk"],
+            self.record_action,
+            queryset=self.record_model.objects.filter(enterprise_id=self.kwargs["pk"]).select_related("enterprise"),
+        )
+
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        return self.record.enterprise
+
     def get_success_url(self) -> str:
         return reverse("enterprises:enterprise_detail", args=[self.enterprise.pk])
 
 
-class RecordCreateView(RecordKindMixin, ServiceFormView):
+class RecordFormView(RecordKindMixin, ServiceFormView):
+    """The form of one kind of record, on the enterprise's behalf; `title` heads it."""
+
     template_name = "enterprises/form.html"
 
-    @cached_property
-    def enterprise(self) -> Enterprise:
-        if not can(self.request.user, "add", self.record_model):
-            raise PermissionDenied
-        return restricted_object(self.request.user, Enterprise, self.kwargs["pk"], "change")
+    def title(self) -> str:
+        raise NotImplementedError
 
     def get_form_class(self):
         return record_form(self.record_model)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            enterprise=self.enterprise,
-            title=RECORD_KINDS[self.kwargs["kind"]][1],
-            cancel_url=self.get_success_url(),
-            **kwargs,
+            enterprise=self.enterprise, title=self.title(), cancel_url=self.get_success_url(), **kwargs
         )
+
+
+class RecordCreateView(RecordFormView):
+    @cached_property
+    def enterprise(self) -> Enterprise:
+        if not can(self.request.user, "add", self.record_model):
+            raise PermissionDenied
+        return restricted_object(self.request.user, Enterprise, self.kwargs["pk"], "change")
+
+    def title(self) -> str:
+        return str(RECORD_KINDS[self.kwargs["kind"]][1])
 
     def perform(self, data):
         return services.record_create(
@@ -84,35 +108,14 @@ class RecordCreateView(RecordKindMixin, ServiceFormView):
         )
 
 
-class RecordUpdateView(RecordKindMixin, ServiceFormView):
-    template_name = "enterprises/form.html"
+class RecordUpdateView(RecordFormView):
     success_message = _("Saved.")
 
-    @cached_property
-    def record(self):
-        return restricted_object(
-            self.request.user,
-            self.record_model,
-            self.kwargs["record_pk"],
-            "change",
-            queryset=self.record_model.objects.filter(enterprise_id=self.kwargs["pk"]).select_related("enterprise"),
-        )
-
-    @cached_property
-    def enterprise(self) -> Enterprise:
-        return self.record.enterprise
-
-    def get_form_class(self):
-        return record_form(self.record_model)
+    def title(self) -> str:
+        return _("Edit %(record)s") % {"record": self.record_model._meta.verbose_name}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.record}
-
-    def get_context_data(self, **kwargs):
-        title = _("Edit %(record)s") % {"record": self.record_model._meta.verbose_name}
-        return super().get_context_data(
-            enterprise=self.enterprise, title=title, cancel_url=self.get_success_url(), **kwargs
-        )
 
     def perform(self, data):
         return services.record_update(record=self.record, by=self.request.user, data=data)
@@ -120,20 +123,7 @@ class RecordUpdateView(RecordKindMixin, ServiceFormView):
 
 class RecordDeleteView(RecordKindMixin, PortalView, TemplateView):
     template_name = "parks/confirm_delete.html"
-
-    @cached_property
-    def record(self):
-        return restricted_object(
-            self.request.user,
-            self.record_model,
-            self.kwargs["record_pk"],
-            "delete",
-            queryset=self.record_model.objects.filter(enterprise_id=self.kwargs["pk"]).select_related("enterprise"),
-        )
-
-    @cached_property
-    def enterprise(self) -> Enterprise:
-        return self.record.enterprise
+    record_action = "delete"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.record, cancel_url=self.get_success_url(), **kwargs)
