@@ -448,3 +448,25 @@ def test_the_500_page_is_in_chinese():
     html = response.content.decode()
     assert response.status_code == 500
     assert "服务器错误" in html and "Server error" not in html
+
+
+def test_templates_write_no_chinese_outside_the_catalogue():
+    """Words and punctuation a template writes itself (not from data) go through the catalogue: a full-width
+    parenthesis or 、 written in the template shows on English pages too."""
+    import re
+    from pathlib import Path
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    translated = re.compile(
+        r"{%\s*blocktranslate.*?%}.*?{%\s*endblocktranslate\s*%}|{%\s*translate\s.*?%}|{#.*?#}|{%\s*comment\s*%}.*?"
+        r"{%\s*endcomment\s*%}",
+        re.S,
+    )
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in sorted(root.glob("**/templates/**/*.html")):
+        if ".venv" in path.parts or "var" in path.parts:
+            continue
+        text = translated.sub("", path.read_text(encoding="utf-8"))
+        found.extend(f"{path.relative_to(root)}: {line.strip()[:80]}" for line in text.splitlines() if cjk.search(line))
+    assert found == []

@@ -18,13 +18,13 @@ from enterprises.tests.factories import TechSMERegistrationFactory
 from incubation import services
 from incubation.choices import ApplicationStatus as S
 from incubation.models import Application, Transition
-from incubation.tests.test_applications import applicant, draft, submitted  # noqa: F401 (fixtures)
+from incubation.tests.test_applications import submitted
 from parks.models import Carrier
 
 pytestmark = pytest.mark.django_db
 
 
-def screened_in_chinese(application, applicant, staff) -> Application:  # noqa: F811
+def screened_in_chinese(application, applicant, staff) -> Application:
     TechSMERegistrationFactory(enterprise=application.enterprise, year=timezone.localdate().year)
     with translation.override("zh-hans"):
         submitted(application, applicant)
@@ -34,7 +34,7 @@ def screened_in_chinese(application, applicant, staff) -> Application:  # noqa: 
     return application
 
 
-def test_screening_done_in_chinese_is_read_in_english(client, draft, applicant, users):  # noqa: F811
+def test_screening_done_in_chinese_is_read_in_english(client, draft, applicant, users):
     staff = users[Role.OPERATOR]
     application = screened_in_chinese(draft, applicant, staff)
     kept = application.screening_results[0]
@@ -61,7 +61,7 @@ def test_results_kept_as_words_before_codes_show_as_written_with_their_label_mad
     client,
     draft,
     applicant,
-    users,  # noqa: F811
+    users,
 ):
     staff = users[Role.OPERATOR]
     application = screened_in_chinese(draft, applicant, staff)
@@ -105,7 +105,7 @@ def test_a_notice_sent_while_working_in_english_is_read_by_each_in_their_languag
     client,
     draft,
     applicant,
-    users,  # noqa: F811
+    users,
 ):
     staff = users[Role.OPERATOR]
     TechSMERegistrationFactory(enterprise=draft.enterprise, year=timezone.localdate().year)

@@ -324,26 +324,18 @@ def _column_widths(
     return [w + room * e / sum(excess) for w, e in zip(widths, excess, strict=True)]
 
 
-def _decimal_places(values: list) -> int:
-    """How many decimals a numeric column shows: as many as its most precise figure (at most two), so that every
-    row of the column has the same."""
-    places = 0
-    for value in values:
-        if isinstance(value, float) and not value.is_integer():
-            places = max(places, min(2, len(repr(value).split(".")[1])))
-    return places
-
-
 def _formatted(rows: list[list], numeric: list[bool]) -> list[list[str]]:
-    """The rows as the table prints them: each numeric column with one number of decimals."""
-    places = [_decimal_places([row[i] if i < len(row) else None for row in rows]) if n else 0
-              for i, n in enumerate(numeric)]  # fmt: skip
+    """The rows as the table prints them: counts (compile.number gives them as int) whole, amounts and percentages
+    (float) with two decimals, so that a column reads alike row to row, also where it mixes units (section 6 puts
+    an indicator per row, counts beside money)."""
     formatted = []
     for row in rows:
         cells = []
         for index, value in enumerate(row):
-            if numeric[index] and isinstance(value, int | float) and not isinstance(value, bool):
-                cells.append(format(value, f",.{places[index]}f"))
+            if numeric[index] and isinstance(value, int) and not isinstance(value, bool):
+                cells.append(format(value, ","))
+            elif numeric[index] and isinstance(value, float):
+                cells.append(format(value, ",.2f"))
             else:
                 cells.append(format_cell(value))
         formatted.append(cells + [""] * (len(numeric) - len(cells)))

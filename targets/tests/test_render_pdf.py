@@ -219,12 +219,23 @@ def test_a_wide_table_keeps_names_on_two_lines_headers_by_unit_and_one_precision
     rows = [["临淄区齐智汇科技孵化中心", *[1] * 11, 300.0, "未认定"], ["大数据产业园", *[2] * 11, 6.15, "区级"]]
     cells = _formatted(rows, numeric)
     assert [row[12] for row in cells] == ["300.00", "6.15"], "one number of decimals in a column"
+    assert [row[1] for row in cells] == ["1", "2"], "counts print whole"
     layout = table_layout({"columns": columns, "numeric": numeric, "rows": rows})
     assert not layout.landscape, "the Chinese table fits a portrait page"
     assert len(layout.cells[0][0].split("\n")) <= 2, "a carrier's name on at most two lines"
     assert layout.cells[0][-1] == "未认定"
     assert layout.header_lines[3] == ["毕业", "（次）"]
     assert _header_parts("营业收入（万元）") == ("营业收入", "（万元）")
+
+
+def test_counts_print_whole_beside_amounts_in_a_column_of_mixed_units():
+    from targets.reporting.render_pdf import _formatted
+
+    # Section 6 (the prior year): an indicator per row, counts (int) and money (float) in the same columns.
+    rows = [["Tech-based SMEs incubated", 37, 41, 4], ["Tenant revenue", 61234.5, 65000.25, 3765.75]]
+    cells = _formatted(rows, [False, True, True, True])
+    assert cells[0][1:] == ["37", "41", "4"]
+    assert cells[1][1:] == ["61,234.50", "65,000.25", "3,765.75"]
 
 
 ENGLISH_CARRIER_COLUMNS = [
