@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
+        # local import: app registry (apps.py is imported before the models are loaded)
         from accounts import signals  # noqa: F401  (login/logout audit receivers)
         from accounts.roles import sync_role_groups
 

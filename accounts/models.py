@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.access import RestrictedQuerySet
 from accounts.phrasebook import render
+from accounts.roles import Role, can, has_role, sees_every_carrier
 from accounts.validators import validate_mainland_mobile
 
 
@@ -77,10 +79,6 @@ SECURITY_ACTIONS = (
 def _audited_objects_in_scope(user) -> Q:
     """The events whose object lies in `user`'s scope: for each model with a scoped queryset, the rows the user may
     change (what they manage), or, where they may only read the model, the rows they may read (their tenants)."""
-    from django.apps import apps
-
-    from accounts.roles import can
-
     scoped = [model for model in apps.get_models() if isinstance(model._default_manager.all(), RestrictedQuerySet)]
     content_types = ContentType.objects.get_for_models(*scoped)  # one query at most
     in_scope = Q(pk__in=[])
@@ -101,8 +99,6 @@ class AuditEventQuerySet(models.QuerySet):
     applications), as every other page of theirs is scoped: not other carriers' events, nor users' records."""
 
     def for_user(self, user, action: str = "view"):
-        from accounts.roles import Role, can, has_role, sees_every_carrier
-
         if action != "view" or not can(user, "view", self.model):
             return self.none()
         events = self if has_role(user, Role.ADMIN) else self.exclude(action__in=SECURITY_ACTIONS)

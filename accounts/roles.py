@@ -9,6 +9,7 @@ step with POLICY (sync_role_groups) so the admin site obeys the same rules.
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -281,8 +282,7 @@ def primary_role(user) -> Role | None:
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create the role groups and give each exactly the Django permissions POLICY grants it. Idempotent."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
+    # local import: app registry (config.admin_site imports this module before the apps are ready)
     from django.contrib.auth.models import Group, Permission
 
     if sender is not None and sender.name != "accounts":

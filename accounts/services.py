@@ -244,6 +244,7 @@ def notify(
     is given as a Phrase (accounts.phrasebook): each reader reads it in their language, and the words are kept in
     the portal's language besides; words someone wrote (a comment, an error) are given as text and kept as written.
     `by` is the user who caused the notification (None for the system); it is named in the audit trail."""
+    # local import: task (service <-> task pair: accounts.tasks imports this module)
     from accounts.tasks import send_notification_email
 
     with translation.override(settings.LANGUAGE_CODE):

@@ -23,6 +23,8 @@ from accounts.forms import PortalAuthenticationForm, ResendVerificationForm, Sig
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormMixin, restricted_object
 from accounts.models import AuditAction, AuditEvent, Notification
 from accounts.roles import Role, has_role, primary_role
+from enterprises.models import EnterpriseMembership
+from parks.selectors import area_by_stage, base_totals, carrier_list
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -32,9 +34,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/home.html"
 
     def get_context_data(self, **kwargs):
-        from enterprises.models import EnterpriseMembership
-        from parks.selectors import area_by_stage, base_totals, carrier_list
-
         user = self.request.user
         carriers = carrier_list(user=user)
         # An enterprise user who signed up has no enterprise yet: the page asks them to register it first.

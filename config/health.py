@@ -4,6 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -11,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,6 @@ def check_database() -> str:
 
 
 def check_redis() -> str:
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()
@@ -34,8 +34,6 @@ def check_redis() -> str:
 
 
 def check_celery() -> str:
-    from config.celery import app
-
     replies = app.control.ping(timeout=1.0, limit=1)  # returns as soon as one worker answers
     if not replies:
         raise HealthCheckFailure("no Celery worker answered")

@@ -60,14 +60,16 @@ from enterprises.models import (
     Honour,
     HTEApplication,
     HTECertificate,
+    OperatingReport,
     TeamMember,
     TechSMERegistration,
 )
 from incubation import rules, services
 from incubation.choices import ApplicationStatus as S
 from incubation.choices import ResidencyEndReason
-from incubation.models import Allocation, Application, Residency, Review
+from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review
 from parks.models import Building, Carrier, Unit
+from targets.signals import inputs_changed
 
 # --- Demo space ---------------------------------------------------------------------------------------------------
 
@@ -617,8 +619,6 @@ class DemoGenerator(HistoryPlanner):
 
     def _backdate(self, application: Application, times: list[datetime.date], reviews: list) -> None:
         """Move the application's own dates back to when the steps happened (the services stamped them now)."""
-        from incubation.models import ApplicationEvent
-
         # If the plan ran past today, shift every step back so that the last one happened by today.
         overrun = max(times) - self.today
         if overrun.days > 0:
@@ -704,8 +704,6 @@ class _ReportWriter:
         self.g = generator
 
     def run(self) -> int:
-        from enterprises.models import OperatingReport
-
         g, rng, today = self.g, self.g.figures_rng, self.g.today
         last_year = today.year - 1
         showcase = (
@@ -754,8 +752,6 @@ class _ReportWriter:
         return len(rows)
 
     def _row(self, enterprise, year, status, revenue, employees, ip, financing):
-        from enterprises.models import OperatingReport
-
         g, rng = self.g, self.g.figures_rng
         figures = {**_figures(rng, revenue, employees, ip), "financing": financing}
         # Filed in the spring after the year, verified a few weeks later (the audit trail shows the real time).
@@ -796,8 +792,6 @@ def generated_exists() -> bool:
 
 def generate(*, seed: int, size: int, operator, experts: list, applicant=None, today=None) -> Summary:
     """Make `size` demo enterprises with their history (see the module's docstring), all in one transaction."""
-    from targets.signals import inputs_changed
-
     with transaction.atomic():
         summary = DemoGenerator(
             seed=seed, size=size, operator=operator, experts=experts, applicant=applicant, today=today

@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from accounts.roles import Role, roles_of
+from enterprises.selectors import report_banner
 
 
 def report_reminders(request) -> dict:
@@ -14,8 +15,6 @@ def report_reminders(request) -> dict:
 
     def pending() -> list:
         if "rows" not in cache:
-            from enterprises.selectors import report_banner
-
             cache["rows"] = report_banner(user=user)
         return cache["rows"]
 

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import workflows
+from accounts.models import User
 from config.decimals import PERCENT_PLACES, rounded
 from enterprises import periods, report_workflow
 from enterprises.choices import ReportPeriod, ReportStatus
@@ -50,6 +51,7 @@ from enterprises.models import (
     TechSMERegistration,
 )
 from enterprises.uscc import normalise_uscc
+from incubation.models import Residency
 
 _MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
@@ -270,8 +272,6 @@ def not_filed(*, user, year: int, period: str) -> QuerySet[Enterprise]:
     """The enterprises in residency (in `user`'s scope: park staff their carriers') at some time of the period
     that have no submitted or verified report for it; each with the carrier and stage of its latest residency in
     the period, the status and id of its current report (draft, returned) if any, and its last reminder."""
-    from incubation.models import Residency
-
     residencies = _overlapping_residencies(
         Residency.objects.for_user(user).filter(enterprise=OuterRef("pk")), year=year, period=period
     ).order_by("-started_on", "-id")
@@ -322,9 +322,6 @@ def pending_reports(
     periods of the last two years and this one), where the enterprise was in residency during the period and has
     no submitted or verified report for it. `user`: only that user's own enterprise (the reminder banner);
     `members_only`: only enterprises with an active user to tell (the reminder job)."""
-    from accounts.models import User
-    from incubation.models import Residency
-
     candidates: list[str] = []
     params: list[Any] = []
     for year in range(today.year - 2, today.year + 1):

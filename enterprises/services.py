@@ -23,7 +23,7 @@ from accounts.phrasebook import Phrase
 from accounts.roles import Role, can
 from accounts.selectors import users_with_role
 from accounts.services import notify
-from enterprises import periods, phrases, report_workflow, uploads
+from enterprises import periods, phrases, report_workflow, selectors, uploads
 from enterprises.choices import ReminderKind, ReportPeriod
 from enterprises.models import (
     Document,
@@ -42,6 +42,7 @@ from enterprises.models import (
 from enterprises.report_rules import DUPLICATE_REPORT, REPORT_FIGURES, ensure_filer, report_problems, save_report
 from enterprises.report_workflow import REPORT_WORKFLOW
 from enterprises.uscc import normalise_uscc
+from incubation.models import Residency
 
 ENTERPRISE_FIELDS = (
     "name", "kind", "uscc", "registered_on", "registered_capital", "legal_representative", "address",
@@ -371,8 +372,6 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     or verified) its report, 14 and 3 days before the deadline and weekly once it is overdue. Idempotent: each
     reminder is a unique row, so a repeated run (or two at once: an advisory lock orders them) sends nothing twice.
     Returns how many reminders were sent."""
-    from enterprises import selectors
-
     today = today or timezone.localdate()
     sent = 0
     with transaction.atomic():
@@ -397,13 +396,9 @@ def reminder_send_manual(
     *, enterprise: Enterprise, year: int, period: str, by, today: datetime.date | None = None
 ) -> ReportReminder:
     """Staff remind one enterprise by hand (at most once a day per period: a double click sends one)."""
-    from enterprises import selectors
-
     today = today or timezone.localdate()
     with transaction.atomic():
         ensure_allowed_to_add(by, ReportReminder)
-        from incubation.models import Residency
-
         start, end = periods.period_start(year, period), periods.period_end(year, period)
         in_scope = (
             Residency.objects.for_user(by, "change")

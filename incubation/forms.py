@@ -8,6 +8,7 @@ from enterprises.choices import DocumentKind
 from incubation.choices import ResidencyEndReason, SpaceOutcome
 from incubation.models import Allocation, Application
 from incubation.residency_workflow import PIPELINE, running_allocations
+from incubation.rules import label_of
 from incubation.workflow import APPLICANT
 from parks.choices import Stage
 from parks.models import Carrier, Unit
@@ -122,8 +123,6 @@ class RuleSetVersionForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, base, **kwargs):
         super().__init__(*args, **kwargs)
-        from incubation.rules import label_of
-
         self.base = base
         self.fields["source"].initial = base.source
         for index, item in enumerate(base.criteria):

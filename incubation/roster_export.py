@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,6 +88,7 @@ def as_csv(residencies: Iterable[Residency]) -> bytes:
 
 
 def as_xlsx(residencies: Iterable[Residency], *, title: str) -> bytes:
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -137,8 +139,6 @@ def content_disposition(name: str, fallback: str) -> str:
 
 def download(content: bytes, *, content_type: str, name: str, fallback: str):
     """An HTTP response that downloads `content` as `name` (ASCII `fallback` for old clients)."""
-    from django.http import HttpResponse
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(name, fallback)
     response["Cache-Control"] = "no-store"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.phrasebook import Phrase, render
 from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
+from enterprises.selectors import verified_annual_reports
 from incubation import phrases
 from incubation.choices import Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
 from incubation.models import Residency, RuleSet
@@ -185,8 +186,6 @@ def _revenue_over(enterprise, on, params):
     """国科发区〔2018〕300号 (c), "连续2年营业收入累计超过1000万元": met when the verified annual reports of some N
     consecutive years (up to `on`'s year) add up to more than the threshold; not met when the reports of the last N
     full years are in and no such run of years exists; unknown while reports are missing."""
-    from enterprises.selectors import verified_annual_reports
-
     threshold, years = Decimal(str(params["amount_wan"])), int(params["years"])
     revenue = dict(
         verified_annual_reports()

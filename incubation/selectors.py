@@ -31,9 +31,18 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import DateRange
 
 from accounts import workflows
+from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role, can, has_role, sees_every_carrier
 from config.decimals import PERCENT_PLACES, SCORE_PLACES, quantized, rounded
-from enterprises.models import Document, Enterprise, HTECertificate, TechSMERegistration
+from enterprises.models import (
+    Document,
+    Enterprise,
+    FinancingEvent,
+    Honour,
+    HTEApplication,
+    HTECertificate,
+    TechSMERegistration,
+)
 from incubation import rules
 from incubation.choices import ADMISSION_RULES, ApplicationStatus
 from incubation.models import Allocation, Application, ApplicationEvent, Residency, Review, Transition
@@ -361,8 +370,6 @@ def application_places(*, enterprise: Enterprise | None = None) -> list[dict]:
 
 
 def experts_available() -> QuerySet:
-    from accounts.models import User
-
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.EXPERT]).order_by("name", "username")
 
 
@@ -370,8 +377,6 @@ def enterprise_timeline(*, user, enterprise: Enterprise) -> list[dict]:  # noqa:
     """Everything that happened to one enterprise, newest first, on one timeline: applications and their status
     changes, residencies and moves, space lets, qualifications, financing and documents. One query per kind of
     record, whatever their number; each source is filtered by what `user` may see."""
-    from enterprises.models import FinancingEvent, Honour, HTEApplication
-
     entries: list[dict] = []
 
     def add(when, kind: str, text: str, url: str = "") -> None:

@@ -41,6 +41,7 @@ from enterprises.choices import EnterpriseKind
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise_uscc, uscc_problem
 from incubation.models import Residency, TenantImport, TenantImportStatus
+from incubation.services import residency_open
 from parks.choices import Stage
 from parks.models import Carrier, FocusField
 
@@ -128,6 +129,7 @@ def importable_carriers(user):
 
 def _header_row(sheet, font, fill) -> None:
     """The tenants sheet's header: one column per COLUMNS entry, sized, dates and codes formatted, frozen."""
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl.utils import get_column_letter
 
     sheet.append([header_text(column) for column in COLUMNS])
@@ -146,6 +148,7 @@ def _header_row(sheet, font, fill) -> None:
 def template_workbook(*, user) -> bytes:
     """The XLSX template: a header row, drop-downs for carrier, stage and focus field, and an instructions sheet
     with an example row."""
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -266,6 +269,7 @@ GENERAL_NOTES = [
 def read_workbook(content: bytes) -> tuple[list[str | None], list[tuple[int, tuple]]]:
     """The header row and the non-empty data rows (line number, values) of the file's first sheet. Raises
     ValidationError with a message a user can act on when the file is not an XLSX workbook or is too long."""
+    # local import: heavy (openpyxl loaded only when importing)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -339,6 +343,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 def _date(value: Any) -> datetime.date | None:
     """A date from a cell: an Excel date, a serial number, or text such as 2024-03-01, 2024/3/1 or 2024年3月1日."""
+    # local import: heavy (openpyxl loaded only when importing)
     from openpyxl.utils.datetime import from_excel
 
     if isinstance(value, datetime.datetime):
@@ -808,8 +813,6 @@ def _apply_row(row: dict, *, by, enterprises: dict[int, Enterprise], reference: 
             enterprise = enterprise_services.enterprise_update(enterprise=enterprise, by=by, data=values)
             done["enterprises_updated"] += 1
     if row["residency_action"] == "open":
-        from incubation.services import residency_open
-
         residency_open(
             enterprise=enterprise, carrier=reference.carriers_by_id[data["carrier"]], stage=data["stage"],
             started_on=date(data["started_on"]),

@@ -9,6 +9,7 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets and reports")
 
     def ready(self) -> None:
+        # local import: app registry (apps.py is imported before the models are loaded)
         from targets import signals
 
         signals.connect()

@@ -13,12 +13,14 @@ import logging
 import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from incubation.selectors import pipeline_funnel_trend
+from incubation.selectors import FUNNEL_STEPS, pipeline_funnel_trend
 from parks.models import Carrier
 from targets import selectors
+from targets.indicators import INDICATORS
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +172,6 @@ def warm(*, year: int | None = None) -> str:
     """Compute and cache the district-wide dashboard of the year (default: this year), in the portal's default
     language and in English, unless it is cached already, then the figures of every earlier year (so any year and
     any carrier is quick to open too). Returns the key of the default language's entry."""
-    from django.conf import settings
-
     today = timezone.localdate()
     year = year or today.year
     key = ""
@@ -200,9 +200,6 @@ def as_number(value: Decimal | int | None) -> float | None:
 def tables(data: dict, *, carriers: list[Carrier]) -> dict:
     """The page's blocks as rows of values (the template formats them; the XLSX export writes them as they are),
     the per-carrier table limited to `carriers` (those the user may see)."""
-    from incubation.selectors import FUNNEL_STEPS
-    from targets.indicators import INDICATORS
-
     targets = []
     for item in data["attainments"]:
         indicator = INDICATORS[item["indicator"]]

@@ -108,6 +108,7 @@ def sheets(context: dict, *, funnel_labels: dict) -> list[tuple[str, list[str], 
 
 
 def workbook(context: dict, *, funnel_labels: dict) -> bytes:
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

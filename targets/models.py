@@ -51,7 +51,8 @@ class TargetQuerySet(RestrictedQuerySet):
     another carrier's."""
 
     def scope_for(self, user, action: str):
-        from targets.selectors import figure_scope  # targets.selectors imports these models
+        # local import: cycle (targets.selectors imports this module)
+        from targets.selectors import figure_scope
 
         district, carriers = figure_scope(user)
         return self if district else self.filter(Q(carrier__isnull=True) | Q(carrier__in=carriers))

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from targets import dashboard, tasks
+
 logger = logging.getLogger(__name__)
 
 # Every model a dashboard figure, target status or funnel step is computed from.
@@ -55,8 +57,6 @@ def inputs_changed() -> None:
 
 
 def _bump() -> None:
-    from targets import dashboard
-
     try:
         dashboard.bump_version()
     except Exception:  # Redis is down: the write goes on (a page cached before lives at most its 12 hours)
@@ -64,8 +64,6 @@ def _bump() -> None:
 
 
 def _schedule_warm() -> None:
-    from targets import tasks
-
     try:
         tasks.warm_dashboard.apply_async(countdown=WARM_DELAY, retry=True, retry_policy={"max_retries": 2})
     except Exception:  # the broker is down: the next visit computes the page instead

@@ -9,7 +9,9 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from targets import dashboard
 from targets.choices import ReportKind
+from targets.reporting.services import execute_report_run, sweep_stale_runs, trigger_report_run
 
 
 @shared_task(
@@ -24,15 +26,11 @@ from targets.choices import ReportKind
 def compile_report_run(self, run_id: int) -> str:
     """Compile one run. Idempotent: a repeated delivery of a finished run, or of one another worker holds, does
     nothing."""
-    from targets.reporting.services import execute_report_run
-
     return execute_report_run(run_id=run_id)
 
 
 @shared_task(name="targets.sweep_report_runs")
 def sweep_report_runs() -> dict[str, int]:
-    from targets.reporting.services import sweep_stale_runs
-
     return sweep_stale_runs()
 
 
@@ -40,8 +38,6 @@ def sweep_report_runs() -> dict[str, int]:
 def schedule_yearly_report() -> int:
     """The previous year's district-wide yearly report (beat, every 5 January). Once per year, however often
     beat fires."""
-    from targets.reporting.services import trigger_report_run
-
     year = timezone.localdate().year - 1
     run = trigger_report_run(
         user=None, year=year, kind=ReportKind.YEARLY, carrier=None, request_key=f"beat:yearly:{year}",
@@ -53,8 +49,6 @@ def schedule_yearly_report() -> int:
 @shared_task(name="targets.schedule_interim_report")
 def schedule_interim_report() -> int:
     """The district-wide interim report of the year so far, as of yesterday (beat, the 1st of every month)."""
-    from targets.reporting.services import trigger_report_run
-
     as_of = timezone.localdate() - datetime.timedelta(days=1)
     run = trigger_report_run(
         user=None, year=as_of.year, kind=ReportKind.INTERIM, carrier=None, request_key=f"beat:interim:{as_of}",
@@ -67,6 +61,4 @@ def schedule_interim_report() -> int:
 def warm_dashboard(year: int | None = None) -> str:
     """Compute and cache this year's district-wide dashboard unless it is cached (idempotent: a repeated delivery
     finds it cached and returns). Scheduled by targets.signals.inputs_changed after a change."""
-    from targets import dashboard
-
     return dashboard.warm(year=year)

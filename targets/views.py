@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView, View
 from accounts.mixins import PortalView, RestrictedListView, ServiceFormView, restricted_object
 from accounts.roles import can
 from enterprises.models import Enterprise
+from incubation.roster_export import download
 from parks.models import Carrier
 from targets import dashboard, dashboard_export, selectors, services
 from targets.choices import TargetForm
@@ -399,8 +400,6 @@ class DashboardExportView(DashboardMixin, PortalView, View):
     """Everything on the dashboard as an XLSX workbook, one sheet per block."""
 
     def get(self, request, *args, **kwargs):
-        from incubation.roster_export import download
-
         context = self.dashboard()
         content = dashboard_export.workbook(context, funnel_labels=FUNNEL_LABELS)
         scope = context["carrier"].code if context["carrier"] else "district"

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.viewsets import PolicyAPIView, RestrictedViewSet
@@ -110,8 +111,6 @@ class IndicatorScopeMixin(PolicyAPIView):
     policy_page = "targets.indicators"
 
     def scope(self) -> tuple[int, Carrier | None]:
-        from rest_framework.exceptions import ValidationError
-
         request = self.request
         district, carriers = selectors.figure_scope(request.user)
         try:
@@ -160,8 +159,6 @@ class IndicatorContributorsView(IndicatorScopeMixin, generics.ListAPIView):
         year, carrier = self.scope()
         form = self.request.query_params.get("form", TargetForm.YEARLY)
         if form not in TargetForm.values:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"form": "yearly or cumulative"})
         return selectors.indicator_contributors(code=code, year=year, form=form, carrier=carrier).order_by(
             "-contribution", "name", "pk"
@@ -186,8 +183,6 @@ class DashboardView(IndicatorScopeMixin):
 
     @extend_schema(parameters=SCOPE_PARAMETERS, responses=DashboardSerializer)
     def get(self, request):
-        from rest_framework.exceptions import ValidationError
-
         year, carrier = self.scope()
         if not dashboard.FIRST_YEAR <= year <= timezone.localdate().year:
             raise ValidationError({"year": f"Enter a year from {dashboard.FIRST_YEAR} to this year."})
@@ -209,8 +204,6 @@ class TorchExportView(PolicyAPIView):
         summary="Torch statistics (XLSX)",
     )
     def get(self, request):
-        from rest_framework.exceptions import ValidationError
-
         try:
             year = torch.parse_year(request.query_params.get("year"))
         except ValueError:

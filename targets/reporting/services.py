@@ -24,13 +24,16 @@ from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed
 from accounts.audit import record
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 from accounts.roles import GROUP_NAMES, Role, can
+from accounts.services import notify
 from config.celery import enqueue_on_commit
 from parks.models import Carrier
 from targets import phrases
 from targets.choices import ReportKind, RunStatus
 from targets.models import ReportRun
+from targets.reporting.compile import compile_snapshot
+from targets.reporting.render_html import render_html
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ def _scope_lock(year: int, kind: str, carrier_id: int | None) -> None:
 
 
 def _enqueue(run: ReportRun) -> None:
+    # local import: task (service <-> task pair: targets.tasks imports this module)
     from targets.tasks import compile_report_run
 
     enqueue_on_commit(compile_report_run, run.pk)
@@ -173,8 +177,6 @@ def record_progress(*, run_id: int, token: uuid.UUID, percent: int, step: str) -
 
 
 def _bureau_users():
-    from accounts.models import User
-
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.BUREAU]).distinct()
 
 
@@ -183,8 +185,6 @@ def succeed(
 ) -> ReportRun:
     """Store the snapshot and files, mark the run succeeded (the database freezes it from now on), and tell the
     bureau, in the portal and by mail. Raises LeaseLost when this worker no longer holds the run."""
-    from accounts.services import notify
-
     with transaction.atomic():
         run = ReportRun.objects.without_payload().select_for_update(of=("self",)).get(pk=run_id)
         if run.status != RunStatus.RUNNING or run.lease_token != token:
@@ -213,8 +213,6 @@ def succeed(
 def fail(*, run_id: int, error: str, token: uuid.UUID | None = None) -> ReportRun | None:
     """Mark the run failed with `error` (shown on its page) and tell whoever triggered it. With `token`, only while
     this worker holds it (else LeaseLost). A finished run is left as it is (None)."""
-    from accounts.services import notify
-
     with transaction.atomic():
         run = ReportRun.objects.without_payload().select_for_update().get(pk=run_id)
         if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
@@ -325,8 +323,7 @@ def execute_report_run(*, run_id: int) -> str:
     """Claim, compile, render and store one run. Returns what happened: "skipped" (finished, or another worker
     holds it), "lost" (the lease was lost mid-way: the other holder finishes it), "succeeded" or "failed".
     Transient database errors propagate after the run is released, so the task retries it."""
-    from targets.reporting.compile import compile_snapshot
-    from targets.reporting.render_html import render_html
+    # local import: heavy (reportlab and openpyxl loaded only when rendering a report run)
     from targets.reporting.render_pdf import render_pdf
     from targets.reporting.render_xlsx import render_xlsx
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
+from incubation.roster_export import download as attachment
 from targets.reporting.torch import INCUBATOR_COLUMNS, TENANT_COLUMNS, Column, TorchExport
 
 NUMBER_FORMATS = {"money": "#,##0.0", "area": "#,##0.00", "count": "0"}
@@ -26,8 +27,6 @@ def file_name(year: int) -> str:
 
 def download(export: TorchExport):
     """The workbook as an HTTP attachment (火炬统计-Y.xlsx; torch-statistics-Y.xlsx for old clients)."""
-    from incubation.roster_export import download as attachment
-
     return attachment(
         render_torch_xlsx(export),
         content_type=CONTENT_TYPE,
@@ -37,6 +36,7 @@ def download(export: TorchExport):
 
 
 def _sheet(workbook, title: str, heading: str, columns: list[Column], rows: list[dict]) -> None:
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -72,6 +72,7 @@ def _sheet(workbook, title: str, heading: str, columns: list[Column], rows: list
 
 
 def _notes(workbook, export: TorchExport) -> None:
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
@@ -112,6 +113,7 @@ def _notes(workbook, export: TorchExport) -> None:
 
 
 def render_torch_xlsx(export: TorchExport) -> bytes:
+    # local import: heavy (openpyxl loaded only when exporting)
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

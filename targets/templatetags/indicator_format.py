@@ -4,6 +4,7 @@ from django import template
 
 from parks.choices import AccreditationLevel
 from targets.indicators import Unit
+from targets.selectors import STATUS_LABELS
 
 register = template.Library()
 
@@ -40,6 +41,4 @@ def index(sequence, position: int):
 
 @register.filter
 def status_label(code: str) -> str:
-    from targets.selectors import STATUS_LABELS
-
     return str(STATUS_LABELS.get(code, code))

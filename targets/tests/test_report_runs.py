@@ -258,7 +258,7 @@ def test_an_error_fails_the_run_with_its_message(users, monkeypatch):
     def broken(**kwargs):
         raise ValueError("no plan for this year")
 
-    monkeypatch.setattr("targets.reporting.compile.compile_snapshot", broken)
+    monkeypatch.setattr(services, "compile_snapshot", broken)
     assert services.execute_report_run(run_id=run.pk) == "failed"
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.error == "ValueError: no plan for this year"

@@ -6,12 +6,14 @@ and units made here are marked 演示数据 (demo data) in their notes; enterpri
 few hand-written enterprises below, demo.generator generates a deterministic history (--enterprises, --seed).
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from psycopg2.extras import DateRange
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
@@ -25,6 +27,7 @@ from enterprises.models import (
     TeamMember,
     TechSMERegistration,
 )
+from incubation.models import Allocation, Residency
 from parks.models import Building, Carrier, FocusField, Unit
 
 DEMO_PASSWORD = "Linzi@Demo2026"
@@ -226,8 +229,6 @@ class Command(BaseCommand):
                     )
 
     def _enterprises(self, enterprise_user: User) -> None:
-        from datetime import date
-
         fields = {field.name: field for field in FocusField.objects.exclude(parent=None)}
         for number, spec in enumerate(DEMO_ENTERPRISES, start=1):
             name, field, (year, month), founder, hitech, sme_years, hte, financing = spec
@@ -276,12 +277,6 @@ class Command(BaseCommand):
 
     def _residencies(self) -> None:
         """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
-        from datetime import date
-
-        from psycopg2.extras import DateRange
-
-        from incubation.models import Allocation, Residency
-
         placements = {  # demo enterprise number -> (carrier code, stage, start)
             1: ("green-chemicals", "incubator", date(2022, 5, 1)),
             2: ("big-data", "incubator", date(2023, 3, 1)),
