@@ -470,3 +470,20 @@ def test_templates_write_no_chinese_outside_the_catalogue():
         text = translated.sub("", path.read_text(encoding="utf-8"))
         found.extend(f"{path.relative_to(root)}: {line.strip()[:80]}" for line in text.splitlines() if cjk.search(line))
     assert found == []
+
+
+@pytest.mark.django_db
+def test_form_labels_begin_with_a_capital_in_english(users, client_for):
+    """Field labels are kept in lower case to be shared with the models' verbose names; the form template puts the
+    capital on, as Django does for labels it takes from a model."""
+    from enterprises.tests.factories import EnterpriseFactory
+
+    client = client_for(users[Role.OPERATOR])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    enterprise = EnterpriseFactory()
+
+    html = client.get(f"/incubation/enterprises/{enterprise.pk}/residencies/add/").content.decode()
+
+    for label in ("Carrier", "Stage", "Start date", "Planned end date", "Agreement number"):
+        assert re.search(rf'<label class="form-label" for="id_\w+">{label}\b', html), label
+    assert not re.search(r'<label class="form-label" for="id_\w+">[a-z]', html)

@@ -32,10 +32,8 @@ def test_staff_see_why_a_move_is_not_available_and_answer_the_space_question(pag
     services.allocation_create(residency=residency, unit=unit, start=today, by=operator)
 
     sign_in(page, live_server, operator.username)
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
-
-    page.wait_for_url(f"{live_server.url}/")  # sign-in lands on the home page before the next navigation
+    with page.expect_navigation():  # the language form submits itself and lands on the page it was sent from
+        page.select_option("select[name=language]", "en")
     page.goto(f"{live_server.url}/incubation/applications/{application.pk}/")
     assert page.locator("#actions button[data-move=send_to_review]").is_disabled()
     assert "Assign at least one expert" in page.locator("#unmet-send_to_review").inner_text()
