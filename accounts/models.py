@@ -158,8 +158,17 @@ class AuditEvent(models.Model):
                     if getattr(field, "choices", None):  # stored values read as their labels
                         labels = {str(key): value for key, value in field.flatchoices}
                         old, new = labels.get(str(old), old), labels.get(str(new), new)
+                # A mapping (the scores of a review) reads its keys by the names the model gives them.
+                key_labels = getattr(model, "audit_key_labels", {}).get(name, {})
+                old, new = _keys_named(old, key_labels), _keys_named(new, key_labels)
             rows.append((label, old, new))
         return rows
+
+
+def _keys_named(value: object, labels: dict) -> object:
+    if not isinstance(value, dict):
+        return value
+    return {str(labels.get(key, key)): item for key, item in value.items()}
 
 
 class EmailStatus(models.TextChoices):

@@ -89,3 +89,13 @@ OPEN_APPLICATION_STATUSES = (
     ApplicationStatus.EXPERT_REVIEW,
     ApplicationStatus.DECISION,
 )
+
+
+# The criteria an expert scores, by the code a rubric and a review's scores use.
+SCORING_NAMES = {
+    "score_technology": _("Technology and innovation"),
+    "score_team": _("Team"),
+    "score_market": _("Market prospects"),
+    "score_business_model": _("Business model"),
+    "score_focus_fit": _("Fit with the carrier's focus fields"),
+}

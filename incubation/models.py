@@ -19,6 +19,7 @@ from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, carrier_lookup, roles_of, sees_every_carrier
 from incubation.choices import (
     OPEN_APPLICATION_STATUSES,
+    SCORING_NAMES,
     ApplicationStatus,
     Combination,
     ResidencyEndReason,
@@ -447,6 +448,9 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
+
+    # The audit trail reads the keys of `scores` by these names (accounts.models.AuditEvent.change_rows).
+    audit_key_labels = {"scores": SCORING_NAMES}
 
     class Meta:
         verbose_name = _("expert review")

@@ -17,7 +17,7 @@ from accounts.phrasebook import Phrase, render
 from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
 from enterprises.selectors import verified_annual_reports
 from incubation import phrases
-from incubation.choices import Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
+from incubation.choices import SCORING_NAMES, Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
 from incubation.models import Residency, RuleSet
 
 MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatus.UNKNOWN
@@ -248,13 +248,6 @@ SCORING_CRITERIA = {
     "score_market": gettext_lazy("Market prospects (weight %(weight)s%%)"),
     "score_business_model": gettext_lazy("Business model (weight %(weight)s%%)"),
     "score_focus_fit": gettext_lazy("Fit with the carrier's focus fields (weight %(weight)s%%)"),
-}
-SCORING_NAMES = {
-    "score_technology": gettext_lazy("Technology and innovation"),
-    "score_team": gettext_lazy("Team"),
-    "score_market": gettext_lazy("Market prospects"),
-    "score_business_model": gettext_lazy("Business model"),
-    "score_focus_fit": gettext_lazy("Fit with the carrier's focus fields"),
 }
 
 
