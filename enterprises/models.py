@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
@@ -155,6 +156,25 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_company(self) -> bool:
+        return self.kind == EnterpriseKind.COMPANY
+
+    def may_hold(self, model: type[models.Model]) -> bool:
+        """A team holds no qualification (CompanyQualification)."""
+        return self.is_company or not issubclass(model, CompanyQualification)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and not self.is_company and self.holds_qualifications():
+            raise ValidationError(
+                {"kind": _("This enterprise holds tech-based SME registrations or high-tech enterprise certificates or "
+                           "applications, which only a registered company can hold: it cannot become a team.")}
+            )  # fmt: skip
+
+    def holds_qualifications(self) -> bool:
+        return self.tech_sme_registrations.exists() or self.hte_certificates.exists() or self.hte_applications.exists()
+
 
 class EnterpriseMembershipQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str):
@@ -208,7 +228,24 @@ class TeamMember(models.Model):
         return self.name
 
 
-class TechSMERegistration(models.Model):
+class CompanyQualification(models.Model):
+    """A qualification that only a registered company holds (a tech-SME registration, an HTE certificate or
+    application): a team not yet incorporated has no code to register it with. Forms, the admin and the services
+    meet the message here (full_clean); the database refuses the row past them (migration enterprises 0008)."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.enterprise_id and not self.enterprise.is_company:
+            raise ValidationError(
+                _("A team not yet registered as a company cannot hold %(records)s: register the company first.")
+                % {"records": self._meta.verbose_name_plural}
+            )
+
+
+class TechSMERegistration(CompanyQualification):
     """科技型中小企业 registration: an enterprise enters the national registry anew every year, with a number."""
 
     enterprise = models.ForeignKey(
@@ -243,7 +280,7 @@ class TechSMERegistration(models.Model):
         return f"{self.year} · {self.registration_no}"
 
 
-class HTECertificate(models.Model):
+class HTECertificate(CompanyQualification):
     """高新技术企业 certificate. It is valid `valid_years` (3 under 国科发火〔2016〕32号) from its issue date."""
 
     enterprise = models.ForeignKey(
@@ -273,7 +310,7 @@ class HTECertificate(models.Model):
         return self.certificate_no
 
 
-class HTEApplication(models.Model):
+class HTEApplication(CompanyQualification):
     """高新技术企业认定申报: an enterprise applies in an assessment year; until the outcome is known it is pending
     (and counts toward the pipeline of the HTE target, targets.selectors.hte_pipeline)."""
 

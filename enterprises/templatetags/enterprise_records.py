@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from enterprises.choices import HTEOutcome
 from enterprises.models import (
@@ -16,11 +17,20 @@ from parks.templatetags.humanize_area import amount
 register = template.Library()
 
 
+@register.filter
+def may_hold(enterprise, records) -> bool:
+    """Whether the enterprise can hold records such as these (a queryset: a team holds no qualification). The
+    template passes the queryset, not its model: a template calls what is callable, and a model class is."""
+    return enterprise.may_hold(records.model)
+
+
 @register.simple_tag
 def record_summary(record) -> str:
     """One line describing a record under an enterprise, in the user's language."""
     if isinstance(record, TeamMember):
-        extra = "、".join(str(x) for x in (record.position, record.get_education_display()) if x)
+        extra = pgettext("list separator", ", ").join(
+            str(x) for x in (record.position, record.get_education_display()) if x
+        )
         founder = _("founder") if record.is_founder else ""
         return format_html(
             "<strong>{}</strong> <span class='text-body-secondary small'>{} {}</span>", record.name, extra, founder
