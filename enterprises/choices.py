@@ -64,6 +64,20 @@ class FinancingRound(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Angel and venture investment (天使投资、风险投资), the rounds the graduation rule counts (DOMAIN §3: cumulative angel
+# or VC investment over ¥5,000,000). A strategic investor's stake and other money are not venture capital.
+ANGEL_OR_VENTURE_ROUNDS = frozenset(
+    {
+        FinancingRound.SEED,
+        FinancingRound.ANGEL,
+        FinancingRound.PRE_A,
+        FinancingRound.SERIES_A,
+        FinancingRound.SERIES_B,
+        FinancingRound.SERIES_C_PLUS,
+    }
+)
+
+
 class Education(models.TextChoices):
     DOCTORATE = "doctorate", _("Doctorate")
     MASTER = "master", _("Master's degree")

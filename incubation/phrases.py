@@ -14,7 +14,11 @@ TECH_SME_YEARS = define("rules.tech_sme_years", _("Registered for %(years)s."))
 NO_TECH_SME = define("rules.no_tech_sme", _("No registration for %(this)s or %(last)s."))
 HTE_CERTIFICATE = define("rules.hte_certificate", _("Certificate %(number)s, valid until %(date)s."))
 NO_HTE_CERTIFICATE = define("rules.no_hte_certificate", _("No valid certificate."))
-FINANCING_RECEIVED = define("rules.financing_received", _("%(total)s × 10k yuan received."))
+FINANCING_RECEIVED = define("rules.financing_received", _("%(total)s × 10k yuan received."))  # rows kept before
+ANGEL_OR_VENTURE_RECEIVED = define(
+    "rules.angel_or_venture_received",
+    _("%(total)s × 10k yuan of angel or venture investment received (strategic and other rounds do not count)."),
+)
 REVENUE_OVER = define("rules.revenue_over", _("Verified revenue (10k yuan) %(figures)s: %(total)s in total."))
 REVENUE_UNDER = define(
     "rules.revenue_under", _("Verified revenue (10k yuan) %(figures)s: %(total)s in total, not over the threshold.")

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
 from accounts.phrasebook import Phrase, render
+from enterprises.choices import ANGEL_OR_VENTURE_ROUNDS
 from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
 from enterprises.selectors import verified_annual_reports
 from incubation import phrases
@@ -171,11 +172,12 @@ def _holds_hte(enterprise, on, params):
 
 @criterion("financing_over", gettext_lazy("Angel or venture investment over %(amount_wan)s × 10k yuan in total"))
 def _financing_over(enterprise, on, params):
-    total = FinancingEvent.objects.filter(enterprise=enterprise, occurred_on__lte=on).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal(0)
+    rounds = FinancingEvent.objects.filter(
+        enterprise=enterprise, occurred_on__lte=on, round__in=ANGEL_OR_VENTURE_ROUNDS
+    )
+    total = rounds.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     status = MET if total > Decimal(str(params["amount_wan"])) else UNMET
-    return status, phrases.FINANCING_RECEIVED(total=total)
+    return status, phrases.ANGEL_OR_VENTURE_RECEIVED(total=total)
 
 
 @criterion(

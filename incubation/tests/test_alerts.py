@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from enterprises import services as enterprise_services
 from enterprises.models import HTECertificate, TechSMERegistration
+from enterprises.tests.factories import EnterpriseFactory
 from incubation import selectors, services
 from incubation.models import Residency, RuleSet
 from parks.models import Carrier
@@ -16,8 +17,13 @@ D = datetime.date
 TODAY = D(2026, 11, 27)
 
 
-def tenant(operator, name, carrier, started, stage="incubator"):
-    enterprise = enterprise_services.enterprise_create(by=operator, data={"name": name, "kind": "team"})
+def tenant(operator, name, carrier, started, stage="incubator", *, company=False):
+    """A team in residence, or a registered company (which may hold qualifications)."""
+    enterprise = (
+        EnterpriseFactory(name=name)
+        if company
+        else enterprise_services.enterprise_create(by=operator, data={"name": name, "kind": "team"})
+    )
     services.residency_open(enterprise=enterprise, carrier=carrier, stage=stage, started_on=started, by=operator)
     return enterprise
 
@@ -47,8 +53,8 @@ def test_incubation_limit_alerts_follow_the_rule_set(users, own_park, other_park
 
 def test_hte_expiry_and_tech_sme_renewal_alerts(users, own_park):
     operator = users[Role.OPERATOR]
-    expiring = tenant(operator, "证书将到期", own_park, D(2024, 1, 1))
-    renewed = tenant(operator, "证书已换发", own_park, D(2024, 1, 1))
+    expiring = tenant(operator, "证书将到期", own_park, D(2024, 1, 1), company=True)
+    renewed = tenant(operator, "证书已换发", own_park, D(2024, 1, 1), company=True)
     HTECertificate.objects.create(enterprise=expiring, certificate_no="GR202337000001", issued_on=D(2023, 12, 20))
     HTECertificate.objects.create(enterprise=renewed, certificate_no="GR202337000002", issued_on=D(2023, 12, 20))
     HTECertificate.objects.create(enterprise=renewed, certificate_no="GR202637000003", issued_on=D(2026, 11, 1))
@@ -74,7 +80,7 @@ def test_the_alerts_page_costs_the_same_whatever_the_number_of_tenants(
 ):
     operator = users[Role.OPERATOR]
     for n in range(size):
-        enterprise = tenant(operator, f"团队{n}", own_park, D(2022, 1, 1))
+        enterprise = tenant(operator, f"企业{n}", own_park, D(2022, 1, 1), company=True)
         HTECertificate.objects.create(enterprise=enterprise, certificate_no=f"GR{n:010d}", issued_on=D(2023, 12, 20))
     client = client_for(operator)
     with django_assert_max_num_queries(12):  # session, user, groups, 2 rule-set look-ups, 4 lists, session save

@@ -187,3 +187,27 @@ def test_a_new_rule_set_version_applies_from_its_date(company, core, operator):
     new = services.move_preview(kind="promote", residency=residency, on=D(2026, 2, 1), to_stage="incubator")
     assert old.rule_set.version == 1 and new.rule_set.version == 2
     assert {r.code: r.status for r in new.results}["registered_within_months"] == "met"  # 35 months ≤ 36
+
+
+@pytest.mark.parametrize(
+    ("rounds", "status"),
+    [
+        ([("strategic", "600")], "unmet"),  # a strategic investor's stake is not venture capital
+        ([("other", "300"), ("angel", "300")], "unmet"),  # 300 counts: not over 500
+        ([("seed", "200"), ("pre_a", "200"), ("series_b", "101")], "met"),  # 501 > 500
+        ([("angel", "500")], "unmet"),  # over, not equal
+    ],
+    ids=["strategic-only", "other-does-not-count", "seed-pre-a-b", "exactly-the-threshold"],
+)
+def test_graduation_counts_only_angel_and_venture_investment(company, core, operator, rounds, status):
+    residency = services.residency_open(
+        enterprise=company, carrier=core, stage="incubator", started_on=D(2023, 4, 1), by=operator
+    )
+    for n, (round_, amount) in enumerate(rounds):
+        FinancingEvent.objects.create(
+            enterprise=company, occurred_on=D(2024, 5, 1 + n), round=round_, amount=Decimal(amount), investor="投资方"
+        )
+
+    evaluation = services.move_preview(kind="graduate", residency=residency, on=D(2025, 6, 1))
+
+    assert {r.code: r.status for r in evaluation.results}["financing_over"] == status

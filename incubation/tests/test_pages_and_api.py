@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from enterprises import services as enterprise_services
+from enterprises.tests.factories import EnterpriseFactory
 from incubation import services
 from incubation.models import Allocation, Residency
 from parks.models import Carrier
@@ -15,13 +16,16 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def make_tenants(operator, carrier, count: int, start_number: int = 0):
-    """`count` enterprises in residence at `carrier`'s incubator, each with one unit let."""
+def make_tenants(operator, carrier, count: int, start_number: int = 0, *, companies: bool = False):
+    """`count` teams (or registered companies, which may hold qualifications) in residence at `carrier`'s incubator,
+    each with one unit let."""
     building = BuildingFactory(carrier=carrier)
     residencies = []
     for n in range(start_number, start_number + count):
-        enterprise = enterprise_services.enterprise_create(
-            by=operator, data={"name": f"在孵团队{n:03d}", "kind": "team"}
+        enterprise = (
+            EnterpriseFactory(name=f"在孵企业{n:03d}")
+            if companies
+            else enterprise_services.enterprise_create(by=operator, data={"name": f"在孵团队{n:03d}", "kind": "team"})
         )
         residency = services.residency_open(
             enterprise=enterprise, carrier=carrier, stage="incubator", started_on=D(2024, 1, 1),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
     [("hte", {0}), ("tech_sme", {1}), ("tech_sme_missing", {0, 2, 3}), ("none", {2, 3})],
 )
 def test_filter_by_qualification(client_for, users, own_park, qualification, expected):
-    tenants = make_tenants(users[Role.OPERATOR], own_park, 4)
+    tenants = make_tenants(users[Role.OPERATOR], own_park, 4, companies=True)
     today = timezone.localdate()
     HTECertificateFactory(enterprise=tenants[0].enterprise, issued_on=today - datetime.timedelta(days=400))
     HTECertificateFactory(enterprise=tenants[2].enterprise, issued_on=today.replace(year=today.year - 4))  # expired
