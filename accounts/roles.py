@@ -97,6 +97,7 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
             "hteapplication",
             "honour",
             "financingevent",
+            "corporateevent",
         )
     },
     "enterprises.enterprisemembership": {

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import AuditedModelAdmin
 from enterprises.models import (
+    CorporateEvent,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -47,6 +48,11 @@ class FinancingInline(admin.TabularInline):
     extra = 0
 
 
+class CorporateEventInline(admin.TabularInline):
+    model = CorporateEvent
+    extra = 0
+
+
 class MembershipInline(admin.TabularInline):
     model = EnterpriseMembership
     extra = 0
@@ -67,6 +73,7 @@ class EnterpriseAdmin(AuditedModelAdmin):
         HTEApplicationInline,
         HonourInline,
         FinancingInline,
+        CorporateEventInline,
     ]
 
 

@@ -121,3 +121,23 @@ class ReminderKind(models.TextChoices):
     DUE_IMMINENT = "due_imminent", _("Deadline in three days")
     OVERDUE = "overdue", _("Overdue")
     MANUAL = "manual", _("Reminded by staff")
+
+
+class CorporateEventKind(models.TextChoices):
+    """What ends an enterprise's independent life or opens it to the capital market: each graduates a tenant
+    (DOMAIN §3, graduation (d))."""
+
+    ACQUIRED = "acquired", _("Acquired")
+    MERGED = "merged", _("Merged")
+    LISTED = "listed", _("Listed")
+
+
+class ListingBoard(models.TextChoices):
+    MAIN_BOARD = "main_board", _("Main board (Shanghai or Shenzhen)")
+    STAR_MARKET = "star_market", _("STAR Market")
+    CHINEXT = "chinext", _("ChiNext")
+    BEIJING = "beijing", _("Beijing Stock Exchange")
+    NEEQ = "neeq", _("NEEQ (New Third Board)")
+    REGIONAL = "regional", _("Regional equity market")
+    HONG_KONG = "hong_kong", _("Hong Kong Stock Exchange")
+    OVERSEAS = "overseas", _("Overseas exchange")

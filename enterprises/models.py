@@ -20,6 +20,7 @@ from accounts.access import RestrictedQuerySet
 from accounts.roles import Role, roles_of, sees_every_carrier
 from accounts.validators import validate_mainland_phone
 from enterprises.choices import (
+    CorporateEventKind,
     DocumentKind,
     Education,
     EnterpriseKind,
@@ -29,6 +30,7 @@ from enterprises.choices import (
     HonourKind,
     HonourLevel,
     HTEOutcome,
+    ListingBoard,
     ReminderKind,
     ReportPeriod,
     ReportStatus,
@@ -416,6 +418,45 @@ class FinancingEvent(models.Model):
 def document_path(document: Document, filename: str) -> str:
     """Where the file is stored: under the enterprise, by a random name (the user's file name is kept apart)."""
     return f"documents/{document.enterprise_id}/{uuid.uuid4().hex}{pathlib.Path(filename).suffix.lower()[:10]}"
+
+
+class CorporateEvent(models.Model):
+    """An acquisition, merger or listing (被并购、合并、上市): any one of them graduates a tenant."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="corporate_events"
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=CorporateEventKind.choices)
+    occurred_on = models.DateField(_("date"))
+    counterparty = models.CharField(
+        _("acquirer or merger partner"), max_length=200, blank=True, help_text=_("For an acquisition or a merger.")
+    )
+    board = models.CharField(
+        _("board"), max_length=20, choices=ListingBoard.choices, blank=True, help_text=_("For a listing.")
+    )
+    security_code = models.CharField(_("security code"), max_length=20, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merger, acquisition or listing")
+        verbose_name_plural = _("mergers, acquisitions and listings")
+        ordering = ["-occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CorporateEventKind.LISTED, board__gt="", counterparty="")
+                | (~Q(kind=CorporateEventKind.LISTED) & Q(board="") & ~Q(counterparty="")),
+                name="corporateevent_board_or_counterparty",
+                violation_error_message=_(
+                    "A listing names its board (and no counterparty); an acquisition or merger names the other party "
+                    "(and no board)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.occurred_on:%Y-%m-%d}"
 
 
 class DocumentQuerySet(RestrictedQuerySet):

@@ -37,6 +37,7 @@ from config.decimals import PERCENT_PLACES, rounded
 from enterprises import periods, report_workflow
 from enterprises.choices import ReportPeriod, ReportStatus
 from enterprises.models import (
+    CorporateEvent,
     Document,
     Enterprise,
     EnterpriseMembership,
@@ -140,6 +141,7 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
             Prefetch("hte_applications", queryset=HTEApplication.objects.order_by("-year", "id")),
             Prefetch("honours", queryset=Honour.objects.order_by("-year", "id").prefetch_related(EVIDENCE)),
             Prefetch("financing_events", queryset=FinancingEvent.objects.order_by("-occurred_on", "id")),
+            Prefetch("corporate_events", queryset=CorporateEvent.objects.order_by("-occurred_on", "id")),
             Prefetch("memberships__user"),
         )
         .get(pk=pk)

@@ -26,6 +26,7 @@ from accounts.services import notify
 from enterprises import periods, phrases, report_workflow, selectors, uploads
 from enterprises.choices import ReminderKind, ReportPeriod
 from enterprises.models import (
+    CorporateEvent,
     Document,
     Enterprise,
     EnterpriseMembership,
@@ -60,6 +61,7 @@ RECORD_FIELDS: dict[type[Model], tuple[str, ...]] = {
     HTEApplication: ("year", "submitted_on", "outcome", "decided_on", "note"),
     Honour: ("kind", "level", "year", "certificate_no", "note"),
     FinancingEvent: ("occurred_on", "round", "amount", "investor", "note"),
+    CorporateEvent: ("kind", "occurred_on", "counterparty", "board", "security_code", "note"),
 }
 
 

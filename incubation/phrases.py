@@ -15,6 +15,8 @@ NO_TECH_SME = define("rules.no_tech_sme", _("No registration for %(this)s or %(l
 HTE_CERTIFICATE = define("rules.hte_certificate", _("Certificate %(number)s, valid until %(date)s."))
 NO_HTE_CERTIFICATE = define("rules.no_hte_certificate", _("No valid certificate."))
 FINANCING_RECEIVED = define("rules.financing_received", _("%(total)s × 10k yuan received."))  # rows kept before
+NO_CORPORATE_EVENT = define("rules.no_corporate_event", _("No merger, acquisition or listing recorded."))
+CORPORATE_EVENT = define("rules.corporate_event", _("%(event)s on %(date)s."))
 ANGEL_OR_VENTURE_RECEIVED = define(
     "rules.angel_or_venture_received",
     _("%(total)s × 10k yuan of angel or venture investment received (strategic and other rounds do not count)."),
@@ -24,7 +26,9 @@ REVENUE_UNDER = define(
     "rules.revenue_under", _("Verified revenue (10k yuan) %(figures)s: %(total)s in total, not over the threshold.")
 )
 REVENUE_MISSING = define("rules.revenue_missing", _("No verified annual report for %(years)s."))
-STAFF_CONFIRM = define("rules.staff_confirm", _("Not recorded in the portal: staff confirm."))
+STAFF_CONFIRM = define(  # evaluations kept before mergers and listings were recorded
+    "rules.staff_confirm", _("Not recorded in the portal: staff confirm.")
+)
 GRADUATED = define("rules.graduated", _("Graduated."))
 NO_GRADUATION = define("rules.no_graduation", _("No graduation recorded; a high-growth firm also qualifies."))
 NOT_IN_INCUBATOR = define("rules.not_in_incubator", _("Not in an incubator."))

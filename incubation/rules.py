@@ -14,8 +14,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
 from accounts.phrasebook import Phrase, render
-from enterprises.choices import ANGEL_OR_VENTURE_ROUNDS
-from enterprises.models import Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
+from enterprises.choices import ANGEL_OR_VENTURE_ROUNDS, CorporateEventKind
+from enterprises.models import CorporateEvent, Enterprise, FinancingEvent, HTECertificate, TechSMERegistration
 from enterprises.selectors import verified_annual_reports
 from incubation import phrases
 from incubation.choices import SCORING_NAMES, Combination, CriterionStatus, ResidencyEndReason, RuleSetKind
@@ -212,7 +212,10 @@ def _revenue_over(enterprise, on, params):
 
 @criterion("merged_or_listed", gettext_lazy("Merged, acquired, or listed on a capital market"))
 def _merged_or_listed(enterprise, on, params):
-    return UNKNOWN, phrases.STAFF_CONFIRM()
+    event = CorporateEvent.objects.filter(enterprise=enterprise, occurred_on__lte=on).order_by("occurred_on").first()
+    if event is None:
+        return UNMET, phrases.NO_CORPORATE_EVENT()
+    return MET, phrases.CORPORATE_EVENT(event=CorporateEventKind(event.kind), date=event.occurred_on)
 
 
 @criterion("incubator_graduate", gettext_lazy("Graduated from an incubator"))

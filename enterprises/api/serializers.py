@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from enterprises import services
 from enterprises.models import (
+    CorporateEvent,
     Document,
     Enterprise,
     FinancingEvent,
@@ -48,7 +49,15 @@ def record_serializer(model):
 
 RECORD_SERIALIZERS = {
     model: record_serializer(model)
-    for model in (TeamMember, TechSMERegistration, HTECertificate, HTEApplication, Honour, FinancingEvent)
+    for model in (
+        TeamMember,
+        TechSMERegistration,
+        HTECertificate,
+        HTEApplication,
+        Honour,
+        FinancingEvent,
+        CorporateEvent,
+    )
 }
 
 

@@ -11,6 +11,7 @@ router.register("hte-certificates", views.HTECertificateViewSet, basename="hte-c
 router.register("hte-applications", views.HTEApplicationViewSet, basename="hte-application")
 router.register("honours", views.HonourViewSet, basename="honour")
 router.register("financing-events", views.FinancingEventViewSet, basename="financing-event")
+router.register("corporate-events", views.CorporateEventViewSet, basename="corporate-event")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("operating-reports", reports.OperatingReportViewSet, basename="operating-report")
 router.register("report-deadlines", reports.ReportDeadlineViewSet, basename="report-deadline")

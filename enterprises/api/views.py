@@ -20,6 +20,7 @@ from enterprises.api.serializers import (
 from enterprises.choices import DocumentKind
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import (
+    CorporateEvent,
     Document,
     Enterprise,
     FinancingEvent,
@@ -101,6 +102,7 @@ HTECertificateViewSet = _record_viewset(HTECertificate, ["-issued_on", "id"])
 HTEApplicationViewSet = _record_viewset(HTEApplication, ["-year", "id"])
 HonourViewSet = _record_viewset(Honour, ["-year", "id"])
 FinancingEventViewSet = _record_viewset(FinancingEvent, ["-occurred_on", "id"])
+CorporateEventViewSet = _record_viewset(CorporateEvent, ["-occurred_on", "id"])
 
 
 EVIDENCE_MODELS = {

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext
 
 from enterprises.choices import HTEOutcome
 from enterprises.models import (
+    CorporateEvent,
     FinancingEvent,
     Honour,
     HTEApplication,
@@ -73,5 +74,13 @@ def record_summary(record) -> str:
             amount(record.amount),
             _("10k yuan"),
             record.investor,
+        )
+    if isinstance(record, CorporateEvent):
+        details = [x for x in (record.get_board_display(), record.security_code, record.counterparty) if x]
+        return format_html(
+            "<strong>{}</strong> · {} {}",
+            f"{record.occurred_on:%Y-%m-%d}",
+            record.get_kind_display(),
+            pgettext("list separator", ", ").join(details),
         )
     return str(record)

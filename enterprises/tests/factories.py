@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from enterprises.choices import (
+    CorporateEventKind,
     Education,
     EnterpriseKind,
     FinancingRound,
@@ -16,8 +17,10 @@ from enterprises.choices import (
     HonourKind,
     HonourLevel,
     HTEOutcome,
+    ListingBoard,
 )
 from enterprises.models import (
+    CorporateEvent,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -142,3 +145,14 @@ class FinancingEventFactory(DjangoModelFactory):
     round = FinancingRound.ANGEL
     amount = Decimal("300.00")
     investor = "齐鲁创投"
+
+
+class CorporateEventFactory(DjangoModelFactory):
+    class Meta:
+        model = CorporateEvent
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    kind = CorporateEventKind.LISTED
+    occurred_on = datetime.date(2025, 6, 18)
+    board = ListingBoard.NEEQ
+    security_code = "874321"

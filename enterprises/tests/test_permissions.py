@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from enterprises.models import (
+    CorporateEvent,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -38,6 +39,7 @@ from enterprises.models import (
     TechSMERegistration,
 )
 from enterprises.tests.factories import (
+    CorporateEventFactory,
     EnterpriseFactory,
     EnterpriseMembershipFactory,
     FinancingEventFactory,
@@ -98,6 +100,7 @@ KINDS = {
     "hte-application": (HTEApplication, HTEApplicationFactory, "hte-application"),
     "honours": (Honour, HonourFactory, "honour"),
     "financing": (FinancingEvent, FinancingEventFactory, "financing-event"),
+    "corporate-events": (CorporateEvent, CorporateEventFactory, "corporate-event"),
 }
 
 
@@ -307,6 +310,25 @@ RECORD_FORMS: dict[str, tuple[dict, dict, str]] = {
         {"occurred_on": "2024-09-01", "round": "angel", "amount": "350.00", "investor": "齐鲁创投", "note": ""},
         "amount",
     ),
+    "corporate-events": (
+        {
+            "kind": "listed",
+            "occurred_on": "2025-06-18",
+            "counterparty": "",
+            "board": "star_market",
+            "security_code": "688001",
+            "note": "",
+        },
+        {
+            "kind": "acquired",
+            "occurred_on": "2024-09-01",
+            "counterparty": "山东重工集团",
+            "board": "",
+            "security_code": "",
+            "note": "",
+        },
+        "kind",
+    ),
 }
 
 
@@ -486,6 +508,19 @@ RECORD_JSON: dict[str, tuple[dict, dict, str, dict]] = {
         {"occurred_on": "2024-09-01", "round": "angel", "amount": "450.00", "investor": "齐鲁创投", "note": ""},
         "amount",
         {"amount": "520.00"},
+    ),
+    "corporate-events": (
+        {"kind": "merged", "occurred_on": "2025-04-01", "counterparty": "淄博新材料集团"},
+        {
+            "kind": "acquired",
+            "occurred_on": "2024-09-01",
+            "counterparty": "山东重工集团",
+            "board": "",
+            "security_code": "",
+            "note": "",
+        },
+        "kind",
+        {"note": "以公告为准"},
     ),
 }
 

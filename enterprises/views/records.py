@@ -22,6 +22,7 @@ from enterprises.forms import (
     record_form,
 )
 from enterprises.models import (
+    CorporateEvent,
     Document,
     Enterprise,
     FinancingEvent,
@@ -40,6 +41,7 @@ RECORD_KINDS = {
     "hte-application": (HTEApplication, _("Record high-tech enterprise application")),
     "honours": (Honour, _("Record honour")),
     "financing": (FinancingEvent, _("Record financing")),
+    "corporate-events": (CorporateEvent, _("Record a merger, acquisition or listing")),
 }
 
 EVIDENCE_KINDS = ("tech-sme", "hte", "honours")
