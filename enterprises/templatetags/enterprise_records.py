@@ -77,10 +77,7 @@ def record_summary(record) -> str:
         )
     if isinstance(record, CorporateEvent):
         details = [x for x in (record.get_board_display(), record.security_code, record.counterparty) if x]
-        return format_html(
-            "<strong>{}</strong> · {} {}",
-            f"{record.occurred_on:%Y-%m-%d}",
-            record.get_kind_display(),
-            pgettext("list separator", ", ").join(details),
-        )
+        parts = [record.get_kind_display(), pgettext("list separator", ", ").join(details)]
+        shown = " · ".join(part for part in parts if part)
+        return format_html("<strong>{}</strong> · {}", f"{record.occurred_on:%Y-%m-%d}", shown)
     return str(record)
