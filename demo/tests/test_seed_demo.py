@@ -59,3 +59,12 @@ def test_demo_data_refuses_to_run_with_debug_off_unless_forced(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.filter(username="operator").exists()
+
+
+def test_demo_tenants_include_a_listing_and_an_acquisition():
+    from enterprises.models import CorporateEvent
+
+    call_command("seed_demo", force=True, enterprises=0)
+    call_command("seed_demo", force=True, enterprises=0)  # idempotent
+
+    assert sorted(CorporateEvent.objects.values_list("kind", flat=True)) == ["acquired", "listed"]

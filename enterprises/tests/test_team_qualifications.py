@@ -109,3 +109,16 @@ def test_adding_one_through_the_page_is_refused_with_the_message(operator, team,
     assert response.status_code == 200
     assert "尚未注册为企业的团队" in response.content.decode()
     assert not TechSMERegistration.objects.exists()
+
+
+def test_the_api_refuses_it_with_the_message_as_json(operator, team, client_for):
+    response = client_for(operator).post(
+        "/api/v1/tech-sme-registrations/",
+        {"enterprise": team.pk, "year": 2025, "registration_no": "20253703050001A"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    assert "尚未注册为企业的团队" in str(response.json())
+    assert not TechSMERegistration.objects.exists()

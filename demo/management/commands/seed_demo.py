@@ -20,6 +20,7 @@ from accounts.roles import GROUP_NAMES, Role
 from demo import generator as demo
 from demo.vocabulary import DEMO_NOTE, uscc_from_body
 from enterprises.models import (
+    CorporateEvent,
     Enterprise,
     EnterpriseMembership,
     FinancingEvent,
@@ -154,6 +155,11 @@ DEMO_ENTERPRISES = [
     ("临淄聚氨酯应用技术有限公司", "聚氨酯", (2024, 5), "other", "new_materials", [2025], None, []),
 ]
 DEMO_TEAMS = [("智能机器人创业团队", "机器人"), ("中药配方颗粒项目组", "中药")]
+# Mergers, acquisitions and listings (graduation (d)): name -> [(date, kind, counterparty, board, security code)].
+DEMO_CORPORATE_EVENTS = {
+    "山东智驾线控科技有限公司": [(date(2025, 8, 20), "listed", "", "neeq", "874321")],
+    "淄博特种纸新材料有限公司": [(date(2024, 10, 10), "acquired", "山东华泰纸业集团（演示）", "", "")],
+}
 
 
 def demo_uscc(number: int) -> str:
@@ -265,6 +271,11 @@ class Command(BaseCommand):
                     amount=Decimal(amount),
                     investor=investor,
                 )
+            for on, kind, counterparty, board, code in DEMO_CORPORATE_EVENTS.get(name, []):
+                CorporateEvent.objects.create(
+                    enterprise=enterprise, occurred_on=on, kind=kind, counterparty=counterparty, board=board,
+                    security_code=code,
+                )  # fmt: skip
         for name, field in DEMO_TEAMS:
             Enterprise.objects.get_or_create(
                 name=name, kind="team", defaults={"industry_field": fields[field], "is_demo": True}
