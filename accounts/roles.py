@@ -157,6 +157,14 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
         "add": frozenset({Role.ADMIN, Role.OPERATOR, Role.BUREAU}),
         "change": TARGET_KEEPERS,
     },
+    # Rule schemes of the qualification engine (targets.metrics): public within the portal; the operating company
+    # drafts and publishes versions (a published one never changes: the database refuses it).
+    **{
+        f"targets.{model}": {"view": ALL_ROLES, "add": OPERATING_ROLES, "change": OPERATING_ROLES}
+        for model in ("scheme", "schemeversion", "criterion", "band", "filingwindow")
+    },
+    # Evaluations are read as the enterprise's records are (scope: the queryset); only the engine writes them.
+    "targets.evaluation": {"view": ENTERPRISE_READERS},
     # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
     # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
     # reviews: enterprises.report_workflow).

@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "targets.schedule_interim_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=30),
     },
+    # Qualification engine (targets.metrics): every enterprise's tech-SME and HTE evaluation for this year's round.
+    "targets.evaluate_enterprises": {
+        "task": "targets.evaluate_enterprises",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "targets.sweep_report_runs": {
         "task": "targets.sweep_report_runs",
         "schedule": crontab(minute="*/3"),

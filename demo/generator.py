@@ -687,6 +687,7 @@ def _figures(rng: random.Random, revenue: float, employees: int, ip: int) -> dic
     return {
         "revenue": _money(revenue), "high_tech_revenue": _money(revenue * rng.uniform(0.5, 0.9)),
         "total_costs": _money(revenue * rng.uniform(0.8, 1.05)), "rd_expenditure": _money(rd),
+        "total_assets": _money(revenue * rng.uniform(0.9, 2.5)),
         "rd_in_china": _money(rd * rng.choice([1, 1, 1, 0.9])), "employees": employees, "tech_staff": tech,
         "college_staff": min(employees, tech + int(employees * rng.uniform(0.2, 0.4))),
         "new_graduates": min(employees, rng.randint(0, max(1, employees // 8))),

@@ -575,6 +575,10 @@ class OperatingReport(models.Model):
         _("of which high-tech product revenue (10k yuan)"), **MONEY, default=Decimal("0")
     )
     total_costs = models.DecimalField(_("total costs (10k yuan)"), **MONEY, default=Decimal("0"))
+    # Asked from 2026 for the tech-SME size limit (total assets ≤ ¥200M); reports filed before have none.
+    total_assets = models.DecimalField(
+        _("total assets at the end of the period (10k yuan)"), **MONEY, null=True, blank=True
+    )
     rd_expenditure = models.DecimalField(_("R&D expenditure (10k yuan)"), **MONEY, default=Decimal("0"))
     rd_in_china = models.DecimalField(_("of which R&D in China (10k yuan)"), **MONEY, default=Decimal("0"))
     employees = models.PositiveIntegerField(_("employees"), default=0)
@@ -647,6 +651,7 @@ class OperatingReport(models.Model):
                     revenue__gte=0,
                     high_tech_revenue__gte=0,
                     total_costs__gte=0,
+                    total_assets__gte=0,
                     rd_expenditure__gte=0,
                     rd_in_china__gte=0,
                     tax_paid__gte=0,

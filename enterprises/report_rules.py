@@ -20,9 +20,9 @@ from enterprises.models import Enterprise, EnterpriseMembership, OperatingReport
 
 # What a filer enters; everything else of a report is set by the services.
 REPORT_FIGURES = (
-    "revenue", "high_tech_revenue", "total_costs", "rd_expenditure", "rd_in_china", "employees", "tech_staff",
-    "college_staff", "new_graduates", "tax_paid", "exports", "invention_patents", "utility_models", "designs",
-    "software_copyrights", "other_ip", "financing",
+    "revenue", "high_tech_revenue", "total_costs", "total_assets", "rd_expenditure", "rd_in_china", "employees",
+    "tech_staff", "college_staff", "new_graduates", "tax_paid", "exports", "invention_patents", "utility_models",
+    "designs", "software_copyrights", "other_ip", "financing",
 )  # fmt: skip
 # part <= whole, with the message the filer reads, shown on the part's field.
 REPORT_PARTS = (

@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import BootstrapFormMixin
+from enterprises.models import OperatingReport
+from enterprises.report_rules import report_problems
 from parks.choices import AccreditationLevel
 from parks.models import Carrier
 from targets.choices import Comparison, TargetForm
@@ -76,3 +80,37 @@ class PlanAddYearForm(BootstrapFormMixin, forms.Form):
             else:
                 items.append({"indicator": code, "form": data["form"], "value": value})
         return items
+
+
+# The figures the what-if calculator lets a person change (targets.metrics reads them from the last annual report).
+WHAT_IF_FIGURES = (
+    "employees", "tech_staff", "revenue", "high_tech_revenue", "total_costs", "total_assets", "rd_expenditure",
+    "rd_in_china", "invention_patents", "utility_models", "designs", "software_copyrights",
+)  # fmt: skip
+
+
+class WhatIfForm(BootstrapFormMixin, forms.Form):
+    """Last year's figures as the person would have them: the evaluation is shown at once and nothing is saved.
+    A figure left empty keeps the report's value; the checks across figures are the report's own."""
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name, field in forms.fields_for_model(OperatingReport, fields=WHAT_IF_FIGURES).items():
+            field.required = False
+            if isinstance(field, forms.DecimalField):
+                field.widget = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[name] = field
+
+    def clean(self):
+        data = super().clean()
+        problems = report_problems(figures=data, year=None, period=None, today=self.today)
+        for field, messages in problems.items():
+            for message in messages:
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+    def figures(self) -> dict:
+        return {name: Decimal(value) for name, value in self.cleaned_data.items() if value is not None}

@@ -8,12 +8,24 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
 from accounts.roles import sees_every_carrier
+from enterprises.models import Enterprise
 from parks.choices import AccreditationLevel
-from targets.choices import Comparison, ReportKind, RunStatus, TargetForm
+from targets.choices import (
+    Comparison,
+    CriterionKind,
+    EvaluationOutcome,
+    Operator,
+    ReportKind,
+    RunStatus,
+    SchemeSubject,
+    TargetForm,
+    Unit,
+)
 from targets.indicators import INDICATOR_CHOICES
 
 
@@ -266,3 +278,269 @@ class ReportRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+def _in_language(chinese: str, english: str) -> str:
+    """A text kept as data in both languages, in the active one (Chinese when no English is given)."""
+    return english if english and (get_language() or "").startswith("en") else chinese
+
+
+class Scheme(models.Model):
+    """A rule scheme (评价、认定、毕业、准入、认定标准): what is judged, of whom. Its rules live in its versions, each
+    issued by a document and in force from a date; a scheme's code never changes once evaluations name it."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    subject = models.CharField(_("judges"), max_length=10, choices=SchemeSubject.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule scheme")
+        verbose_name_plural = _("rule schemes")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _in_language(self.name, self.name_en)
+
+
+class SchemeVersion(models.Model):
+    """One version of a scheme's rules, as a document issued them. A draft may be edited; once published the
+    database refuses any change to it, its criteria and their bands (migration 0005), so an evaluation made by it
+    can always be explained. The version in force on a date is the latest published one effective by then."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    title = models.CharField(_("document title"), max_length=200)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    document_no = models.CharField(_("document number"), max_length=60, blank=True)
+    region = models.CharField(_("region"), max_length=60, help_text=_("Where it applies, e.g. 全国, 山东省, 淄博市."))
+    effective_from = models.DateField(_("effective from"))
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where the rules were taken from: a link or a citation.")
+    )
+    is_example = models.BooleanField(
+        _("example to be confirmed"),
+        default=False,
+        help_text=_("The official figures were not found: an example (待确认) for staff to confirm or correct."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty for the versions the portal ships with."),
+    )  # fmt: skip
+    # What the publisher was shown and confirmed when the version took effect in the past (empty otherwise).
+    retroactive_confirmation = models.JSONField(_("confirmed retroactive effect"), default=dict, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        ordering = ["scheme__position", "scheme__code", "-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "version"], name="schemeversion_unique_number"),
+            models.UniqueConstraint(
+                fields=["scheme", "effective_from"],
+                condition=Q(published_at__isnull=False),
+                name="schemeversion_one_per_day",
+                violation_error_message=_("Another published version of this scheme takes effect on the same day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} v{self.version} ({self.effective_from:%Y-%m-%d})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Criterion(models.Model):
+    """A criterion as data: a metric the portal computes (targets.metrics), an operator, a threshold in a unit,
+    and the words a person reads. A score criterion gives the points of the band its value falls in; within a
+    `part` the best criterion counts (the tech-SME R&D points take the better of two ratios). A threshold may
+    instead come from bands over another metric (the HTE R&D ratio by the last year's sales)."""
+
+    version = models.ForeignKey(
+        SchemeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=CriterionKind.choices)
+    part = models.SlugField(
+        _("part"), max_length=40, blank=True, help_text=_("Score criteria of one part: the best counts.")
+    )
+    metric = models.CharField(_("metric"), max_length=60)
+    operator = models.CharField(_("operator"), max_length=3, choices=Operator.choices, blank=True)
+    threshold = models.DecimalField(_("threshold"), max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    threshold_metric = models.CharField(
+        _("threshold by"), max_length=60, blank=True,
+        help_text=_("The threshold comes from the bands over this metric instead of being fixed."),
+    )  # fmt: skip
+    waived_by_route = models.BooleanField(
+        _("met by a direct route"), default=False, help_text=_("A direct route met makes this condition unnecessary.")
+    )
+    text = models.CharField(_("text"), max_length=300)
+    text_en = models.CharField(_("text in English"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["version", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="criterion_unique_code"),
+            models.CheckConstraint(
+                condition=Q(kind=CriterionKind.SCORE, operator="", threshold__isnull=True)
+                | (~Q(kind=CriterionKind.SCORE) & ~Q(operator="")),
+                name="criterion_score_has_bands_others_an_operator",
+                violation_error_message=_("A score band gives points and has no operator; other criteria need one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(operator=Operator.YES, threshold__isnull=True)
+                | Q(operator="")
+                | (~Q(threshold_metric="") & Q(threshold__isnull=True))
+                | (~Q(operator__in=["", Operator.YES]) & Q(threshold_metric="") & Q(threshold__isnull=False)),
+                name="criterion_threshold_fits_operator",
+                violation_error_message=_(
+                    "A comparison needs a threshold (or bands that give it); a yes-or-no condition has none."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return _in_language(self.text, self.text_en)
+
+
+class Band(models.Model):
+    """A band of a criterion's scale: from `lower` (inclusive unless said; empty: from the bottom) up to the next
+    band, the criterion gives `value` (points, or the threshold when the criterion's threshold comes by bands)."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="bands"
+    )
+    lower = models.DecimalField(_("from"), max_digits=14, decimal_places=4, null=True, blank=True)
+    lower_inclusive = models.BooleanField(_("including the lower bound"), default=True)
+    value = models.DecimalField(_("points or threshold"), max_digits=14, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("band")
+        verbose_name_plural = _("bands")
+        ordering = ["criterion", models.F("lower").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "lower"], nulls_distinct=False, name="band_one_per_lower_bound"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lower} → {self.value}"
+
+
+class FilingWindow(models.Model):
+    """When a scheme's applications are taken in a year (the tech-SME 评价 window changes every year: data)."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="windows")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("filing window")
+        verbose_name_plural = _("filing windows")
+        ordering = ["scheme", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="filingwindow_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="filingwindow_closes_after_opening",
+                violation_error_message=_("A window closes on or after the day it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.year}: {self.opens_on:%Y-%m-%d}–{self.closes_on:%Y-%m-%d}"
+
+
+class EvaluationQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> EvaluationQuerySet:
+        """An enterprise's evaluations are read as its records are (its members, its carriers' staff, the bureau)."""
+        return self.filter(enterprise__in=Enterprise.objects.for_user(user, action).values("pk"))
+
+
+class Evaluation(models.Model):
+    """An enterprise judged by a scheme version for a year, kept as it was: every criterion's value, threshold,
+    result and the records it came from (`results`), so that later versions and corrected figures never rewrite
+    it. The latest evaluation of an enterprise, scheme and year is the current one; the others are its history."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        SchemeVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    evaluated_on = models.DateField(_("evaluated on"))
+    outcome = models.CharField(_("outcome"), max_length=15, choices=EvaluationOutcome.choices)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    readiness = models.DecimalField(
+        _("readiness"), max_digits=5, decimal_places=2, help_text=_("The share of conditions met, in percent.")
+    )
+    gaps = models.PositiveSmallIntegerField(_("conditions not met or unknown"))
+    results = models.JSONField(_("results"), default=list)
+    is_current = models.BooleanField(_("current"), default=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty when a scheduled job evaluated it."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "enterprise", "year"],
+                condition=Q(is_current=True),
+                name="evaluation_one_current",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                "scheme",
+                "year",
+                "outcome",
+                models.F("readiness").desc(),
+                "gaps",
+                condition=Q(is_current=True),
+                name="evaluation_ranking_idx",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.scheme} {self.year}: {self.get_outcome_display()}"

@@ -3,20 +3,25 @@ reason and writes a TargetRevision (before/after) and an audit event in the same
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import record
 from accounts.models import AuditAction
+from enterprises.models import Enterprise
 from parks.models import Carrier
 from targets.indicators import INDICATORS
-from targets.models import Target, TargetPlan, TargetRevision
+from targets.models import Evaluation, Scheme, Target, TargetPlan, TargetRevision
+from targets.selectors.evaluation import judge_enterprises
 
 TARGET_FIELDS = ("form", "comparison", "value", "level", "note")
 FIRST_ADDABLE_YEAR = 2024
@@ -155,3 +160,61 @@ def plan_years(plan: TargetPlan) -> list[int]:
 def next_year(plan: TargetPlan) -> int:
     years = plan_years(plan)
     return max([*years, FIRST_ADDABLE_YEAR - 1]) + 1
+
+
+# ------------------------------------------------------------------------------------- rule schemes and evaluations
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluationRun:
+    judged: int
+    recorded: int
+
+
+def record_evaluations(
+    *, scheme: str, year: int, on: datetime.date, enterprises: QuerySet | None = None, by=None
+) -> EvaluationRun:
+    """Judge every enterprise of `enterprises` (all of them by default) by the scheme's version in force on `on`,
+    in one set-based pass, and keep an evaluation for each whose version or results differ from its current one
+    (repeated runs on the same records keep nothing new: idempotent). The scheme's row is locked, so two runs at
+    once take turns."""
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(code=scheme)
+        judgements = list(
+            judge_enterprises(locked, enterprises if enterprises is not None else Enterprise.objects.all(), year=year,
+                              on=on)
+        )  # fmt: skip
+        ids = [judgement.facts.enterprise_id for judgement in judgements]
+        current = {
+            row["enterprise_id"]: (row["version_id"], row["results"])
+            for row in Evaluation.objects.filter(
+                scheme=locked, year=year, is_current=True, enterprise_id__in=ids
+            ).values("enterprise_id", "version_id", "results")
+        }
+        fresh = []
+        for judgement in judgements:
+            results = judgement.results_json()
+            if current.get(judgement.facts.enterprise_id) == (judgement.version.pk, results):
+                continue
+            fresh.append(
+                Evaluation(
+                    scheme=locked,
+                    version=judgement.version,
+                    enterprise_id=judgement.facts.enterprise_id,
+                    year=year,
+                    evaluated_on=on,
+                    outcome=judgement.outcome,
+                    score=judgement.score,
+                    readiness=judgement.readiness,
+                    gaps=judgement.gaps,
+                    results=results,
+                    by=by if getattr(by, "is_authenticated", False) else None,
+                )  # fmt: skip
+            )
+        replaced = [evaluation.enterprise_id for evaluation in fresh if evaluation.enterprise_id in current]
+        if replaced:
+            Evaluation.objects.filter(scheme=locked, year=year, is_current=True, enterprise_id__in=replaced).update(
+                is_current=False
+            )
+        Evaluation.objects.bulk_create(fresh, batch_size=1000)
+    return EvaluationRun(judged=len(judgements), recorded=len(fresh))

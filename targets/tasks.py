@@ -12,6 +12,7 @@ from django.utils import timezone
 from targets import dashboard
 from targets.choices import ReportKind
 from targets.reporting.services import execute_report_run, sweep_stale_runs, trigger_report_run
+from targets.services import record_evaluations
 
 
 @shared_task(
@@ -62,3 +63,25 @@ def warm_dashboard(year: int | None = None) -> str:
     """Compute and cache this year's district-wide dashboard unless it is cached (idempotent: a repeated delivery
     finds it cached and returns). Scheduled by targets.signals.inputs_changed after a change."""
     return dashboard.warm(year=year)
+
+
+# The schemes evaluated for every enterprise each night: the rounds of the current year.
+NIGHTLY_SCHEMES = ("tech_sme_evaluation", "hte_recognition")
+
+
+@shared_task(
+    name="targets.evaluate_enterprises",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=60,
+    max_retries=3,
+)
+def evaluate_enterprises(scheme: str | None = None, year: int | None = None) -> dict[str, int]:
+    """Keep every enterprise's evaluation by each nightly scheme (or one) for this year's round current (beat,
+    nightly). Idempotent: a run on unchanged records keeps nothing new."""
+    today = timezone.localdate()
+    recorded = {}
+    for code in (scheme,) if scheme else NIGHTLY_SCHEMES:
+        run = record_evaluations(scheme=code, year=year or today.year, on=today)
+        recorded[code] = run.recorded
+    return recorded

@@ -15,6 +15,11 @@ urlpatterns = [
     path("targets/<int:pk>/edit/", views.TargetEditView.as_view(), name="target_edit"),
     path("indicators/", views.IndicatorOverviewView.as_view(), name="indicators"),
     path("indicators/<slug:code>/<int:year>/", views.IndicatorDrillDownView.as_view(), name="indicator_detail"),
+    path(
+        "enterprises/<int:pk>/qualifications/",
+        views.EnterpriseQualificationView.as_view(),
+        name="enterprise_qualifications",
+    ),
     path("torch-export/", views.TorchExportView.as_view(), name="torch_export"),
     path("reports/", report_views.ReportRunListView.as_view(), name="report_runs"),
     path("reports/new/", report_views.ReportRunTriggerView.as_view(), name="report_run_trigger"),

@@ -18,10 +18,10 @@ from enterprises.models import Enterprise
 from incubation.roster_export import download
 from parks.models import Carrier
 from targets import dashboard, dashboard_export, selectors, services
-from targets.choices import TargetForm
-from targets.forms import PlanAddYearForm, TargetEditForm
+from targets.choices import SchemeSubject, TargetForm
+from targets.forms import PlanAddYearForm, TargetEditForm, WhatIfForm
 from targets.indicators import INDICATORS
-from targets.models import Target, TargetPlan, TargetRevision
+from targets.models import Scheme, Target, TargetPlan, TargetRevision
 from targets.reporting import torch, torch_xlsx
 
 # --- Target plans --------------------------------------------------------------------------------------------------
@@ -442,3 +442,66 @@ class TorchExportView(PortalView, TemplateView):
             **kwargs,
         )
         return self.render_to_response(context)
+
+
+# --- Qualification engine: an enterprise's evaluation by each scheme, and the what-if calculator -------------------
+
+
+class EnterpriseQualificationView(PortalView, TemplateView):
+    """An enterprise's evaluation for a round, judged now from its records by the version in force: every
+    condition with its value, threshold, result and records, the gaps in words, the year's filing window, and the
+    evaluations kept before. POST is the what-if calculator: the figures entered are judged and nothing is saved."""
+
+    template_name = "targets/qualification/enterprise.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.enterprise = restricted_object(request.user, Enterprise, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(posted=request.POST))
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["targets/qualification/_workspace.html"]
+        return [self.template_name]
+
+    def get_context_data(self, posted=None, **kwargs):
+        today = timezone.localdate()
+        query = self.request.POST if posted is not None else self.request.GET
+        schemes = list(Scheme.objects.filter(subject=SchemeSubject.ENTERPRISE))
+        scheme = next((item for item in schemes if item.code == query.get("scheme")), schemes[0] if schemes else None)
+        year = _year(query.get("year"), default=today.year)
+        form = WhatIfForm(posted, today=today) if posted is not None else None
+        figures = form.figures() if form is not None and form.is_valid() else None
+        judgement = (
+            selectors.judge_enterprise(scheme, self.enterprise, year=year, on=today, figures=figures)
+            if scheme is not None
+            else None
+        )
+        if form is None and judgement is not None:
+            kept = judgement.facts.figures.get(year - 1)
+            form = WhatIfForm(initial=dict(kept.values) if kept else {}, today=today)
+        return super().get_context_data(
+            enterprise=self.enterprise,
+            schemes=schemes,
+            scheme=scheme,
+            year=year,
+            years=range(today.year + 1, today.year - 5, -1),
+            judgement=judgement,
+            results=judgement.results_json() if judgement else [],
+            what_if=figures is not None,
+            form=form,
+            window=scheme.windows.filter(year=year).first() if scheme else None,
+            history=selectors.evaluation_history(scheme, self.enterprise) if scheme else [],
+            **kwargs,
+        )
+
+
+def _year(value, *, default: int) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 2017 <= year <= default + 1 else default

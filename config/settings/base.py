@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "ReportPeriodEnum": "enterprises.choices.ReportPeriod",
         "ReportKindEnum": "targets.choices.ReportKind",
         "ReportRunStatusEnum": "targets.choices.RunStatus",
+        "EvaluationOutcomeEnum": "targets.choices.EvaluationOutcome",
     },
 }
 

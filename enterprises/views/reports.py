@@ -227,6 +227,7 @@ def _period(report) -> str:
 # Figures as the detail page shows them: (heading, [(field, is_money)]).
 REPORT_SECTIONS = [
     (_("Revenue and costs"), [("revenue", True), ("high_tech_revenue", True), ("total_costs", True),
+                              ("total_assets", True),
                               ("tax_paid", True), ("exports", True), ("financing", True)]),
     (_("Research and development"), [("rd_expenditure", True), ("rd_in_china", True)]),
     (_("People"), [("employees", False), ("tech_staff", False), ("college_staff", False), ("new_graduates", False)]),

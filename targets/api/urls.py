@@ -2,12 +2,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from targets.api import views
+from targets.api.evaluations import EvaluationViewSet, SchemeViewSet
 from targets.api.report_runs import ReportRunViewSet
 
 router = DefaultRouter()
 router.register("target-plans", views.TargetPlanViewSet, basename="targetplan")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("report-runs", ReportRunViewSet, basename="reportrun")
+router.register("rule-schemes", SchemeViewSet, basename="scheme")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard-data"),

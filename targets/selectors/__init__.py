@@ -37,6 +37,13 @@ from targets.selectors.compute import (
     indicator_trend,
 )
 from targets.selectors.contributors import contributions_sql, indicator_contributors
+from targets.selectors.evaluation import (
+    current_evaluation,
+    evaluation_history,
+    judge_enterprise,
+    judge_enterprises,
+    version_in_force,
+)
 from targets.selectors.scope import figure_scope
 from targets.selectors.sql import (
     CORE_CARRIER_CODE,
@@ -67,6 +74,8 @@ __all__ = [
     "Status",
     "compute_figures",
     "contributions_sql",
+    "current_evaluation",
+    "evaluation_history",
     "current_plan",
     "figure_scope",
     "graduate_windows",
@@ -75,6 +84,9 @@ __all__ = [
     "indicator_figures",
     "indicator_figures_by_carrier",
     "indicator_trend",
+    "judge_enterprise",
+    "judge_enterprises",
     "target_attainment",
     "tech_sme_pipeline",
+    "version_in_force",
 ]

@@ -1,0 +1,84 @@
+"""How rule results read: a value or threshold with its unit, a criterion's condition, the records behind it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.phrasebook import render
+from targets.choices import CriterionResult, Operator, Unit
+
+register = template.Library()
+
+
+def _number(value) -> str:
+    """Grouped by thousands, to two decimals at most, without trailing zeros: 20,000 / 2.5 / 3.16."""
+    value = Decimal(value).quantize(Decimal("0.01")).normalize()
+    places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def result_label(value: str) -> str:
+    try:
+        return str(CriterionResult(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def with_unit(value, unit: str) -> str:
+    """A metric's value in its unit: 4.5%, 1,200 万元, 62 分, 是/否."""
+    if value in (None, ""):
+        return "—"
+    if unit == Unit.YES_NO:
+        return _("yes") if Decimal(value) == 1 else _("no")
+    shown = _number(value)
+    return {
+        Unit.PERCENT: f"{shown}%",
+        Unit.WAN_YUAN: _("%(amount)s × 10k yuan") % {"amount": shown},
+        Unit.MONTHS: _("%(months)s months") % {"months": shown},
+        Unit.POINTS: _("%(points)s points") % {"points": shown},
+    }.get(unit, shown)
+
+
+@register.simple_tag
+def condition(item: dict) -> str:
+    """A kept result's condition: ≥ 10%, ≤ 500, yes; '≥ 5% (by sales band)' when bands give the threshold."""
+    operator = item.get("operator") or ""
+    if not operator:
+        return "—"
+    if operator == Operator.YES:
+        return _("yes")
+    return f"{Operator(operator).label} {with_unit(item.get('threshold'), item.get('unit', ''))}"
+
+
+@register.filter
+def phrase(stored) -> str:
+    return render(stored)
+
+
+@register.filter
+def criterion_text(item: dict) -> str:
+    english = item.get("text_en") if (get_language() or "").startswith("en") else ""
+    return english or item.get("text", "")
+
+
+@register.simple_tag
+def source_link(source: dict, enterprise_id: int) -> dict:
+    """(text, url) of a record a value came from: an operating report, a certificate, figures entered."""
+    kind = source.get("kind")
+    if kind == "report":
+        return {"text": _("%(year)s annual report") % {"year": source["year"]},
+                "url": reverse("enterprises:report_detail", args=[source["id"]])}  # fmt: skip
+    if kind == "hte_certificate":
+        return {"text": _("High-tech enterprise certificate"),
+                "url": reverse("enterprises:enterprise_detail", args=[enterprise_id]) + "#records-hte"}  # fmt: skip
+    if kind == "entered":
+        return {"text": _("%(year)s figures as entered") % {"year": source["year"]}, "url": ""}
+    return {"text": str(kind), "url": ""}
