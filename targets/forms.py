@@ -1,16 +1,20 @@
+import re
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.mixins import BootstrapFormMixin
 from enterprises.models import OperatingReport
 from enterprises.report_rules import report_problems
 from parks.choices import AccreditationLevel
 from parks.models import Carrier
-from targets.choices import Comparison, TargetForm
+from targets.choices import Comparison, CriterionKind, Operator, TargetForm, Unit
 from targets.indicators import INDICATORS
-from targets.services import FIRST_ADDABLE_YEAR
+from targets.metrics import metric_choices
+from targets.models import SchemeVersion
+from targets.services import FIRST_ADDABLE_YEAR, BandRow
 
 REASON = forms.CharField(
     label=_("Reason for the change"),
@@ -114,3 +118,89 @@ class WhatIfForm(BootstrapFormMixin, forms.Form):
 
     def figures(self) -> dict:
         return {name: Decimal(value) for name, value in self.cleaned_data.items() if value is not None}
+
+
+# --- Rule versions: a draft's document fields and its criteria ------------------------------------------------------
+
+BAND_LINE = re.compile(r"^\s*(≥|>=|>)?\s*(-|—|[0-9]+(?:\.[0-9]+)?)\s*[:：]\s*([0-9]+(?:\.[0-9]+)?)\s*$")
+
+
+def bands_as_text(bands) -> str:
+    """Bands as the form shows them, one a line: '-: 0' from the bottom, '≥ 10: 4' from 10 on, '> 5000: 4' above."""
+    lines = []
+    for band in bands:
+        value = f"{band.value.normalize():f}"
+        if band.lower is None:
+            lines.append(f"-: {value}")
+        else:
+            lower = f"{band.lower.normalize():f}"
+            lines.append(f"{'≥' if band.lower_inclusive else '>'} {lower}: {value}")
+    return "\n".join(lines)
+
+
+class VersionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SchemeVersion
+        fields = ["title", "issuer", "document_no", "region", "effective_from", "source", "is_example", "note"]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class CriterionForm(BootstrapFormMixin, forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=60)
+    # Every choice starts empty, so that the empty row at the end is left out unless someone fills it in.
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *CriterionKind.choices])
+    part = forms.SlugField(label=_("part"), max_length=40, required=False)
+    metric = forms.ChoiceField(label=_("metric"))
+    operator = forms.ChoiceField(label=_("operator"), choices=[("", "—"), *Operator.choices], required=False)
+    threshold = forms.DecimalField(label=_("threshold"), max_digits=14, decimal_places=4, required=False)
+    unit = forms.ChoiceField(label=pgettext_lazy("measure", "unit"), choices=[("", "—"), *Unit.choices])
+    threshold_metric = forms.ChoiceField(label=_("threshold by"), required=False)
+    waived_by_route = forms.BooleanField(label=_("met by a direct route"), required=False)
+    text = forms.CharField(label=_("text"), max_length=300)
+    text_en = forms.CharField(label=_("text in English"), max_length=300, required=False)
+    bands = forms.CharField(
+        label=_("bands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
+    )
+    BANDS_HELP = _("Bands: one a line, lowest first: “-: 0” from the bottom, “≥ 10: 4” from 10 on, “> 5000: 4” above.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = metric_choices()
+        self.fields["metric"].choices = [("", "—"), *choices]
+        self.fields["threshold_metric"].choices = [("", "—"), *choices]
+
+    def clean_bands(self) -> list[BandRow]:
+        rows = []
+        for number, line in enumerate((self.cleaned_data.get("bands") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = BAND_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    _("Line %(number)s is not a band: write “≥ 10: 4”, “> 5000: 4” or “-: 0”.") % {"number": number}
+                )
+            sign, lower, value = match.groups()
+            bottom = lower in ("-", "—")
+            rows.append(
+                BandRow(lower=None if bottom else Decimal(lower), lower_inclusive=sign != ">", value=Decimal(value))
+            )
+        lowers = [row.lower for row in rows]
+        if len(set(lowers)) != len(lowers):
+            raise forms.ValidationError(_("Two bands start at the same value."))
+        return rows
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
+
+
+class PublishForm(forms.Form):
+    confirm_retroactive = forms.BooleanField(
+        label=_("I have read what this version would contradict, and confirm that it takes effect on its date."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
@@ -359,6 +359,12 @@ class SchemeVersion(models.Model):
                 name="schemeversion_one_per_day",
                 violation_error_message=_("Another published version of this scheme takes effect on the same day."),
             ),
+            models.UniqueConstraint(
+                fields=["scheme"],
+                condition=Q(published_at__isnull=True),
+                name="schemeversion_one_draft",
+                violation_error_message=_("This scheme already has a draft version: edit or discard it first."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -387,7 +393,7 @@ class Criterion(models.Model):
     metric = models.CharField(_("metric"), max_length=60)
     operator = models.CharField(_("operator"), max_length=3, choices=Operator.choices, blank=True)
     threshold = models.DecimalField(_("threshold"), max_digits=14, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=10, choices=Unit.choices)
     threshold_metric = models.CharField(
         _("threshold by"), max_length=60, blank=True,
         help_text=_("The threshold comes from the bands over this metric instead of being fixed."),

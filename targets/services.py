@@ -12,16 +12,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import record
+from accounts.audit import changes_between, record
 from accounts.models import AuditAction
 from enterprises.models import Enterprise
 from parks.models import Carrier
+from targets.choices import CriterionKind, Operator, RunStatus
 from targets.indicators import INDICATORS
-from targets.models import Evaluation, Scheme, Target, TargetPlan, TargetRevision
-from targets.selectors.evaluation import judge_enterprises
+from targets.metrics import METRICS, load_facts
+from targets.models import (
+    Band,
+    Criterion,
+    Evaluation,
+    ReportRun,
+    Scheme,
+    SchemeVersion,
+    Target,
+    TargetPlan,
+    TargetRevision,
+)
+from targets.selectors.evaluation import judge, judge_enterprises
 
 TARGET_FIELDS = ("form", "comparison", "value", "level", "note")
 FIRST_ADDABLE_YEAR = 2024
@@ -39,6 +52,8 @@ def _json(value: Any) -> Any:
         return f"{value.normalize():f}"
     if isinstance(value, Carrier):
         return value.code
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 
@@ -218,3 +233,246 @@ def record_evaluations(
             )
         Evaluation.objects.bulk_create(fresh, batch_size=1000)
     return EvaluationRun(judged=len(judgements), recorded=len(fresh))
+
+
+# Version authoring: staff draft a new version from the latest, edit its criteria, and publish it. A published
+# version never changes (the database refuses it); one draft per scheme at a time (constraint schemeversion_one_draft).
+VERSION_FIELDS = ("title", "issuer", "document_no", "region", "effective_from", "source", "is_example", "note")
+CRITERION_FIELDS = (
+    "code", "kind", "part", "metric", "operator", "threshold", "unit", "threshold_metric", "waived_by_route", "text",
+    "text_en",
+)  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class BandRow:
+    lower: Decimal | None
+    lower_inclusive: bool
+    value: Decimal
+
+
+def draft_version(*, scheme: Scheme, by) -> SchemeVersion:
+    """A new draft of `scheme`, a copy of its latest version (criteria and bands), numbered next, in force from
+    today until someone changes the date."""
+    ensure_allowed_to_add(by, SchemeVersion)
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if locked.versions.filter(published_at__isnull=True).exists():
+            raise ValidationError(_("This scheme already has a draft version: edit or discard it first."))
+        latest = locked.versions.order_by("-version").first()
+        draft = SchemeVersion.objects.create(
+            scheme=locked,
+            version=(latest.version + 1) if latest else 1,
+            effective_from=timezone.localdate(),
+            created_by=by,
+            **({name: getattr(latest, name) for name in VERSION_FIELDS if name != "effective_from"} if latest else {}),
+        )
+        if latest is not None:
+            for criterion in latest.criteria.order_by("position", "id").prefetch_related("bands"):
+                bands = list(criterion.bands.all())
+                criterion.pk = None
+                criterion.version = draft
+                criterion.save()
+                Band.objects.bulk_create(
+                    Band(criterion=criterion, lower=band.lower, lower_inclusive=band.lower_inclusive, value=band.value)
+                    for band in bands
+                )
+        record(
+            actor=by, action=AuditAction.CREATE, obj=draft, changes={"from_version": latest.version if latest else None}
+        )
+    return draft
+
+
+def _draft(version: SchemeVersion) -> SchemeVersion:
+    locked = SchemeVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.published_at is not None:
+        raise ValidationError(_("A published version never changes: draft a new version instead."))
+    return locked
+
+
+def criterion_problems(rows: Sequence[Mapping[str, Any]]) -> dict[int, list[str]]:
+    """Every problem of a draft's criteria, by row: a metric the portal cannot compute, a unit that is not the
+    metric's, a comparison without a threshold, a score band without bands, a code used twice."""
+    problems: dict[int, list[str]] = {}
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        found = _metric_problems(row) + _threshold_problems(row)
+        if row.get("code") in seen:
+            found.append(_("Another criterion of this version has the code “%(code)s”.") % {"code": row.get("code")})
+        seen.add(row.get("code", ""))
+        if found:
+            problems[index] = found
+    return problems
+
+
+def _metric_problems(row: Mapping[str, Any]) -> list[str]:
+    found = []
+    metric = METRICS.get(row.get("metric", ""))
+    if metric is None:
+        found.append(_("“%(metric)s” is not a metric the portal computes.") % {"metric": row.get("metric")})
+    elif row.get("unit") != metric.unit:
+        found.append(_("The unit of “%(metric)s” is %(unit)s.") % {"metric": metric.label, "unit": metric.unit.label})
+    by = row.get("threshold_metric") or ""
+    if by and by not in METRICS:
+        found.append(_("“%(metric)s” is not a metric the portal computes.") % {"metric": by})
+    return found
+
+
+def _threshold_problems(row: Mapping[str, Any]) -> list[str]:
+    kind, operator, bands = row.get("kind"), row.get("operator") or "", row.get("bands") or []
+    threshold, by = row.get("threshold"), row.get("threshold_metric") or ""
+    if kind == CriterionKind.SCORE:
+        found = []
+        if operator or threshold is not None:
+            found.append(_("A score band gives points from its bands: it has no operator or threshold."))
+        if not bands:
+            found.append(_("A score band needs its bands."))
+        return found
+    if not operator:
+        return [_("Choose an operator.")]
+    if operator == Operator.YES:
+        return [_("A yes-or-no condition has no threshold.")] if threshold is not None or by else []
+    if by:
+        return [] if bands else [_("A threshold taken by bands needs its bands.")]
+    return [_("Enter the threshold.")] if threshold is None else []
+
+
+def update_draft(
+    *, version: SchemeVersion, data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]], by
+) -> SchemeVersion:
+    """Replace a draft's document fields and criteria (in the order given, each with its bands). Refused, with
+    every problem by row and nothing changed, if a criterion names a metric the portal cannot compute."""
+    ensure_allowed(by, "change", version)
+    problems = criterion_problems(criteria)
+    if problems:
+        raise ValidationError({"criteria": [f"{index + 1}: {'; '.join(texts)}" for index, texts in problems.items()]})
+    with transaction.atomic():
+        draft = _draft(version)
+        before = {name: _json(getattr(draft, name)) for name in VERSION_FIELDS}
+        for name in VERSION_FIELDS:
+            if name in data:
+                setattr(draft, name, data[name])
+        draft.full_clean(exclude=["scheme", "created_by", "published_by"])
+        draft.save()
+        draft.criteria.all().delete()
+        for position, row in enumerate(criteria, start=1):
+            criterion = Criterion(
+                version=draft, position=position * 10, **{name: row.get(name) for name in CRITERION_FIELDS}
+            )
+            criterion.part = criterion.part or ""
+            criterion.operator = criterion.operator or ""
+            criterion.threshold_metric = criterion.threshold_metric or ""
+            criterion.text_en = criterion.text_en or ""
+            criterion.full_clean(exclude=["version"])
+            criterion.save()
+            Band.objects.bulk_create(
+                Band(criterion=criterion, lower=band.lower, lower_inclusive=band.lower_inclusive, value=band.value)
+                for band in row.get("bands") or []
+            )
+        after = {name: _json(getattr(draft, name)) for name in VERSION_FIELDS}
+        record(actor=by, action=AuditAction.UPDATE, obj=draft,
+               changes={**changes_between(before, after), "criteria": [None, len(criteria)]})  # fmt: skip
+    return draft
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangedDecision:
+    enterprise: str
+    enterprise_id: int
+    year: int
+    evaluated_on: datetime.date
+    was: str
+    would_be: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RetroactiveEffects:
+    """What a version effective in the past would contradict: the evaluations kept since its date whose outcome it
+    would change (they keep the version they used), and the frozen reports compiled since (they stay as compiled)."""
+
+    since: datetime.date
+    decisions: list[ChangedDecision]
+    judged: int
+    report_runs: list[ReportRun]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "judged": self.judged,
+            "decisions": [
+                {"enterprise": item.enterprise_id, "year": item.year, "was": item.was, "would_be": item.would_be}
+                for item in self.decisions
+            ],
+            "report_runs": [run.pk for run in self.report_runs],
+        }
+
+
+def retroactive_effects(version: SchemeVersion) -> RetroactiveEffects | None:
+    """None when the version takes effect today or later; otherwise what it would contradict (see above): each
+    current evaluation kept on or after its date is judged again by it, on the facts of that evaluation's date."""
+    today = timezone.localdate()
+    if version.effective_from >= today:
+        return None
+    kept = list(
+        Evaluation.objects.filter(scheme=version.scheme, is_current=True, evaluated_on__gte=version.effective_from)
+        .exclude(version=version)
+        .select_related("enterprise")
+        .order_by("enterprise__name", "year")
+    )
+    decisions = []
+    groups: dict[tuple[int, datetime.date], list[Evaluation]] = {}
+    for evaluation in kept:
+        groups.setdefault((evaluation.year, evaluation.evaluated_on), []).append(evaluation)
+    for (year, on), evaluations in groups.items():
+        by_id = {evaluation.enterprise_id: evaluation for evaluation in evaluations}
+        for facts in load_facts(Enterprise.objects.filter(pk__in=by_id), year=year, on=on):
+            evaluation = by_id[facts.enterprise_id]
+            outcome = judge(version, facts).outcome
+            if outcome != evaluation.outcome:
+                decisions.append(ChangedDecision(
+                    enterprise=evaluation.enterprise.name, enterprise_id=evaluation.enterprise_id, year=year,
+                    evaluated_on=on, was=evaluation.outcome, would_be=outcome,
+                ))  # fmt: skip
+    runs = list(
+        ReportRun.objects.filter(status=RunStatus.SUCCEEDED, as_of__gte=version.effective_from).order_by("-as_of")
+    )
+    return RetroactiveEffects(since=version.effective_from, decisions=decisions, judged=len(kept), report_runs=runs)
+
+
+def publish_version(*, version: SchemeVersion, by, confirm_retroactive: bool = False) -> SchemeVersion:
+    """Publish a draft: from its date it is the version in force, and it never changes again. A version whose date
+    is in the past is refused unless the person confirms, having seen `retroactive_effects`; what they saw is kept
+    with it. Evaluations already made keep the version they used."""
+    ensure_allowed(by, "change", version)
+    with transaction.atomic():
+        draft = _draft(version)
+        if not draft.criteria.exists():
+            raise ValidationError(_("A version needs at least one criterion."))
+        effects = retroactive_effects(draft)
+        if effects is not None:
+            if not confirm_retroactive:
+                raise ValidationError(
+                    _("This version takes effect on %(date)s, in the past: confirm it after reading what it would "
+                      "contradict.") % {"date": f"{draft.effective_from:%Y-%m-%d}"},
+                    code="retroactive",
+                )  # fmt: skip
+            draft.retroactive_confirmation = {**effects.as_json(), "confirmed_on": timezone.localdate().isoformat()}
+        draft.published_at = timezone.now()
+        draft.published_by = by
+        try:
+            with transaction.atomic():
+                draft.save(update_fields=["published_at", "published_by", "retroactive_confirmation"])
+        except IntegrityError:
+            raise ValidationError(
+                {"effective_from": _("Another published version of this scheme takes effect on the same day.")}
+            ) from None
+        record(actor=by, action=AuditAction.UPDATE, obj=draft, changes={"published": [None, True]})
+    return draft
+
+
+def discard_draft(*, version: SchemeVersion, by) -> None:
+    ensure_allowed(by, "change", version)
+    with transaction.atomic():
+        draft = _draft(version)
+        record(actor=by, action=AuditAction.DELETE, obj=draft)
+        draft.delete()

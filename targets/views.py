@@ -3,9 +3,11 @@ behind each one."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,10 +21,19 @@ from incubation.roster_export import download
 from parks.models import Carrier
 from targets import dashboard, dashboard_export, selectors, services
 from targets.choices import SchemeSubject, TargetForm
-from targets.forms import PlanAddYearForm, TargetEditForm, WhatIfForm
+from targets.forms import (
+    CriterionFormSet,
+    PlanAddYearForm,
+    PublishForm,
+    TargetEditForm,
+    VersionForm,
+    WhatIfForm,
+    bands_as_text,
+)
 from targets.indicators import INDICATORS
-from targets.models import Scheme, Target, TargetPlan, TargetRevision
+from targets.models import Scheme, SchemeVersion, Target, TargetPlan, TargetRevision
 from targets.reporting import torch, torch_xlsx
+from targets.selectors.evaluation import criteria_with_bands
 
 # --- Target plans --------------------------------------------------------------------------------------------------
 
@@ -505,3 +516,150 @@ def _year(value, *, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return year if 2017 <= year <= default + 1 else default
+
+
+# --- Rule schemes: read by everyone signed in; the operating company drafts and publishes versions --------------
+
+
+class RuleSchemeListView(PortalView, TemplateView):
+    template_name = "targets/rules/scheme_list.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        schemes = list(
+            Scheme.objects.for_user(self.request.user).prefetch_related(
+                Prefetch("versions", queryset=SchemeVersion.objects.order_by("-effective_from", "-version"))
+            )
+        )
+        rows = []
+        for scheme in schemes:
+            versions = list(scheme.versions.all())
+            in_force = next((v for v in versions if v.is_published and v.effective_from <= today), None)
+            upcoming = [v for v in versions if v.is_published and v.effective_from > today]
+            draft = next((v for v in versions if not v.is_published), None)
+            rows.append({"scheme": scheme, "in_force": in_force, "upcoming": upcoming, "draft": draft,
+                         "count": len(versions)})  # fmt: skip
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+class RuleSchemeDetailView(PortalView, TemplateView):
+    """A scheme's versions, newest first, each with its criteria and bands; its filing windows."""
+
+    template_name = "targets/rules/scheme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        scheme = get_object_or_404(Scheme.objects.for_user(user), code=self.kwargs["code"])
+        versions = list(
+            SchemeVersion.objects.filter(scheme=scheme)
+            .select_related("published_by", "created_by")
+            .order_by("-effective_from", "-version")
+            .prefetch_related(criteria_with_bands())
+        )
+        drafts = [version for version in versions if not version.is_published]
+        return super().get_context_data(
+            scheme=scheme,
+            versions=[version for version in versions if version.is_published],
+            draft=drafts[0] if drafts else None,
+            windows=scheme.windows.order_by("-year"),
+            in_force=selectors.version_in_force(scheme, timezone.localdate()),
+            can_author=can(user, "add", SchemeVersion),
+            **kwargs,
+        )
+
+
+class VersionDraftView(PortalView, View):
+    """POST: a new draft of the scheme, copied from its latest version; then its editor."""
+
+    def post(self, request, code):
+        scheme = get_object_or_404(Scheme.objects.for_user(request.user), code=code)
+        try:
+            draft = services.draft_version(scheme=scheme, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("targets:rule_scheme", code=code)
+        return redirect("targets:rule_version_edit", pk=draft.pk)
+
+
+class _DraftMixin:
+    def draft(self, request, pk) -> SchemeVersion:
+        version = restricted_object(request.user, SchemeVersion, pk, action="change")
+        if version.is_published:
+            raise Http404
+        return version
+
+
+class VersionEditView(PortalView, _DraftMixin, TemplateView):
+    template_name = "targets/rules/version_form.html"
+
+    def get(self, request, pk):
+        version = self.draft(request, pk)
+        criteria = version.criteria.order_by("position", "id").prefetch_related("bands")
+        initial = [
+            {**{name: getattr(item, name) for name in services.CRITERION_FIELDS},
+             "bands": bands_as_text(item.bands.all())}
+            for item in criteria
+        ]  # fmt: skip
+        return self.render_to_response(self.get_context_data(
+            version=version, form=VersionForm(instance=version), formset=CriterionFormSet(initial=initial, prefix="c"),
+        ))  # fmt: skip
+
+    def post(self, request, pk):
+        version = self.draft(request, pk)
+        form = VersionForm(request.POST, instance=SchemeVersion.objects.get(pk=version.pk))
+        formset = CriterionFormSet(request.POST, prefix="c")
+        if form.is_valid() and formset.is_valid():
+            rows = [row for row in formset.cleaned_data if row and not row.get("DELETE")]
+            try:
+                services.update_draft(
+                    version=version, data={name: form.cleaned_data[name] for name in services.VERSION_FIELDS},
+                    criteria=rows, by=request.user,
+                )  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The draft is saved. Publish it when it is ready."))
+                return redirect("targets:rule_scheme", code=version.scheme.code)
+        return self.render_to_response(self.get_context_data(version=version, form=form, formset=formset))
+
+
+class VersionPublishView(PortalView, _DraftMixin, TemplateView):
+    """GET: what publishing would do (for a date in the past: the decisions it would contradict and the frozen
+    reports compiled since); POST: publish, with the confirmation when the date is in the past."""
+
+    template_name = "targets/rules/version_publish.html"
+
+    def get(self, request, pk):
+        version = self.draft(request, pk)
+        return self.render_to_response(self._context(version, PublishForm()))
+
+    def post(self, request, pk):
+        version = self.draft(request, pk)
+        form = PublishForm(request.POST)
+        form.is_valid()
+        try:
+            services.publish_version(
+                version=version,
+                by=request.user,
+                confirm_retroactive=form.cleaned_data.get("confirm_retroactive", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self._context(version, form))
+        messages.success(request, _("Version %(version)s is published.") % {"version": version.version})
+        return redirect("targets:rule_scheme", code=version.scheme.code)
+
+    def _context(self, version, form):
+        return self.get_context_data(
+            version=version, form=form, effects=services.retroactive_effects(version),
+            criteria=SchemeVersion.objects.prefetch_related(criteria_with_bands()).get(pk=version.pk).rules,
+        )  # fmt: skip
+
+
+class VersionDiscardView(PortalView, _DraftMixin, View):
+    def post(self, request, pk):
+        version = self.draft(request, pk)
+        code = version.scheme.code
+        services.discard_draft(version=version, by=request.user)
+        messages.success(request, _("The draft is discarded."))
+        return redirect("targets:rule_scheme", code=code)

@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.phrasebook import render
-from targets.choices import CriterionResult, Operator, Unit
+from targets.choices import CriterionResult, EvaluationOutcome, Operator, Unit
+from targets.metrics import METRICS
 
 register = template.Library()
 
@@ -82,3 +83,45 @@ def source_link(source: dict, enterprise_id: int) -> dict:
     if kind == "entered":
         return {"text": _("%(year)s figures as entered") % {"year": source["year"]}, "url": ""}
     return {"text": str(kind), "url": ""}
+
+
+@register.filter
+def metric_label(code: str) -> str:
+    metric = METRICS.get(code)
+    return str(metric.label) if metric else code
+
+
+@register.simple_tag
+def criterion_condition(criterion) -> str:
+    """A criterion's own condition: '≥ 10%', 'yes', 'by the bands of Sales (last year)', '' for a score band."""
+    if not criterion.operator:
+        return ""
+    if criterion.operator == Operator.YES:
+        return _("yes")
+    if criterion.threshold_metric:
+        return _("%(operator)s the threshold of its band of %(metric)s") % {
+            "operator": Operator(criterion.operator).label, "metric": metric_label(criterion.threshold_metric),
+        }  # fmt: skip
+    return f"{Operator(criterion.operator).label} {with_unit(criterion.threshold, criterion.unit)}"
+
+
+@register.simple_tag
+def band_text(band, criterion) -> str:
+    """'from 10%: 4 points', 'above 5,000 × 10k yuan: 4%', 'below: 0 points'."""
+    unit = Unit.PERCENT if criterion.threshold_metric else Unit.POINTS
+    by_unit = METRICS[criterion.threshold_metric].unit if criterion.threshold_metric else criterion.unit
+    value = with_unit(band.value, unit)
+    if band.lower is None:
+        return _("from the bottom: %(value)s") % {"value": value}
+    lower = with_unit(band.lower, by_unit)
+    if band.lower_inclusive:
+        return _("from %(lower)s: %(value)s") % {"lower": lower, "value": value}
+    return _("above %(lower)s: %(value)s") % {"lower": lower, "value": value}
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    try:
+        return str(EvaluationOutcome(value).label)
+    except ValueError:
+        return value

@@ -131,7 +131,7 @@ def test_who_may_open_it(client_for, users, history, role, status):
     client = client_for(users[role])
     assert client.get(URL).status_code == status
     assert client.get(EXPORT).status_code == status
-    nav = reverse("targets:dashboard") in client.get(reverse("home")).content.decode()
+    nav = f'href="{reverse("targets:dashboard")}"' in client.get(reverse("home")).content.decode()
     assert nav is (status == 200)
 
 
