@@ -165,6 +165,10 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     },
     # Evaluations are read as the enterprise's records are (scope: the queryset); only the engine writes them.
     "targets.evaluation": {"view": ENTERPRISE_READERS},
+    # The cultivation list (培育库): staff mark candidates among the tenants they oversee and record follow-ups; the
+    # bureau reads them (scope: the queryset).
+    "targets.candidate": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
+    "targets.followup": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES},
     # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
     # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
     # reviews: enterprises.report_workflow).
@@ -205,6 +209,8 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "targets.torch_export": {"view": TENANT_OVERSIGHT},
     # Who has not filed their operating report: staff (park staff for their carriers' tenants) and the bureau.
     "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
+    # The cultivation list (targets.views.CultivationListView): candidates among the tenants in the reader's scope.
+    "targets.cultivation": {"view": TENANT_OVERSIGHT},
 }
 
 # Who a self sign-up becomes: an enterprise user (企业用户), with no enterprise until they register it.

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
@@ -25,6 +26,7 @@ from accounts.models import AuditAction, AuditEvent, Notification
 from accounts.roles import Role, has_role, primary_role
 from enterprises.models import EnterpriseMembership
 from parks.selectors import area_by_stage, base_totals, carrier_list
+from targets.selectors.evaluation import enterprise_standing, gaps_of
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -40,7 +42,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
         needs_enterprise = (
             has_role(user, Role.ENTERPRISE) and not EnterpriseMembership.objects.filter(user=user).exists()
         )
+        membership = EnterpriseMembership.objects.filter(user=user).select_related("enterprise").first()
+        year = timezone.localdate().year
+        standing = enterprise_standing(membership.enterprise, year=year) if membership else []
+        for evaluation in standing:
+            evaluation.gap_items = gaps_of(evaluation.results)
         return super().get_context_data(
+            standing=standing,
+            standing_enterprise=membership.enterprise if membership else None,
+            standing_year=year,
             needs_enterprise=needs_enterprise,
             carriers=carriers,
             totals=base_totals(carriers=carriers),

@@ -204,3 +204,9 @@ class PublishForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+class FollowUpForm(BootstrapFormMixin, forms.Form):
+    occurred_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    next_on = forms.DateField(label=_("next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

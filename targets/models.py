@@ -550,3 +550,70 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.scheme} {self.year}: {self.get_outcome_display()}"
+
+
+class CandidateQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> CandidateQuerySet:
+        """Staff see and mark the candidates among the enterprises they oversee (park staff: their carriers')."""
+        return self.filter(enterprise__in=Enterprise.objects.for_user(user, "view").values("pk"))
+
+
+class Candidate(models.Model):
+    """An enterprise staff cultivate toward a qualification in a round (培育库): marked by staff, with the
+    follow-ups they record."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="candidacies"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cultivation candidate")
+        verbose_name_plural = _("cultivation candidates")
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "enterprise", "year"],
+                name="candidate_once_per_round",
+                violation_error_message=_("This enterprise is already a candidate for this round."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.scheme} {self.year}"
+
+
+class FollowUpQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> FollowUpQuerySet:
+        return self.filter(candidate__in=Candidate.objects.for_user(user, "view").values("pk"))
+
+
+class FollowUp(models.Model):
+    """What staff did for a candidate (a visit, a call, help with the figures), and when they will look again."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    occurred_on = models.DateField(_("date"))
+    note = models.TextField(_("what was done"))
+    next_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.occurred_on:%Y-%m-%d}"

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,8 +25,10 @@ from targets.indicators import INDICATORS
 from targets.metrics import METRICS, load_facts
 from targets.models import (
     Band,
+    Candidate,
     Criterion,
     Evaluation,
+    FollowUp,
     ReportRun,
     Scheme,
     SchemeVersion,
@@ -476,3 +478,54 @@ def discard_draft(*, version: SchemeVersion, by) -> None:
         draft = _draft(version)
         record(actor=by, action=AuditAction.DELETE, obj=draft)
         draft.delete()
+
+
+# Cultivation (培育库): staff mark the candidates among the tenants they oversee, and record what they did.
+
+
+def _ensure_oversees(user, enterprise: Enterprise, model) -> None:
+    ensure_allowed_to_add(user, model)
+    if not Enterprise.objects.for_user(user, "view").filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def mark_candidate(*, scheme: Scheme, enterprise: Enterprise, year: int, note: str = "", by) -> Candidate:
+    """Mark an enterprise as a candidate for a scheme's round. Marking it again changes nothing."""
+    _ensure_oversees(by, enterprise, Candidate)
+    with transaction.atomic():
+        candidate, created = Candidate.objects.get_or_create(
+            scheme=scheme, enterprise=enterprise, year=year, defaults={"note": note.strip(), "marked_by": by}
+        )
+        if created:
+            record(actor=by, action=AuditAction.CREATE, obj=candidate, changes={"note": [None, candidate.note]})
+    return candidate
+
+
+def unmark_candidate(*, candidate: Candidate, by) -> None:
+    ensure_allowed(by, "delete", candidate)
+    with transaction.atomic():
+        record(actor=by, action=AuditAction.DELETE, obj=candidate)
+        candidate.delete()
+
+
+def record_follow_up(
+    *, candidate: Candidate, occurred_on: datetime.date, note: str, next_on: datetime.date | None = None, by
+) -> FollowUp:
+    """What staff did for a candidate. A date in the future, an empty note, or a next follow-up before this one
+    is refused in words, with nothing saved."""
+    ensure_allowed(by, "change", candidate)
+    problems: dict[str, str] = {}
+    if occurred_on > timezone.localdate():
+        problems["occurred_on"] = _("A follow-up that happened cannot be in the future.")
+    if not note.strip():
+        problems["note"] = _("Say what was done.")
+    if next_on is not None and next_on < occurred_on:
+        problems["next_on"] = _("The next follow-up cannot be before this one.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(
+            candidate=candidate, occurred_on=occurred_on, note=note.strip(), next_on=next_on, by=by
+        )
+        record(actor=by, action=AuditAction.CREATE, obj=follow_up, changes={"note": [None, follow_up.note]})
+    return follow_up

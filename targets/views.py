@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
@@ -21,8 +22,10 @@ from incubation.roster_export import download
 from parks.models import Carrier
 from targets import dashboard, dashboard_export, selectors, services
 from targets.choices import SchemeSubject, TargetForm
+from targets.filters import CultivationFilter
 from targets.forms import (
     CriterionFormSet,
+    FollowUpForm,
     PlanAddYearForm,
     PublishForm,
     TargetEditForm,
@@ -31,7 +34,7 @@ from targets.forms import (
     bands_as_text,
 )
 from targets.indicators import INDICATORS
-from targets.models import Scheme, SchemeVersion, Target, TargetPlan, TargetRevision
+from targets.models import Candidate, Evaluation, Scheme, SchemeVersion, Target, TargetPlan, TargetRevision
 from targets.reporting import torch, torch_xlsx
 from targets.selectors.evaluation import criteria_with_bands
 
@@ -506,6 +509,9 @@ class EnterpriseQualificationView(PortalView, TemplateView):
             form=form,
             window=scheme.windows.filter(year=year).first() if scheme else None,
             history=selectors.evaluation_history(scheme, self.enterprise) if scheme else [],
+            can_mark=can(self.request.user, "add", Candidate),
+            candidacy=selectors.candidacy(scheme, self.enterprise, year) if scheme else None,
+            follow_up_form=FollowUpForm(initial={"occurred_on": today}),
             **kwargs,
         )
 
@@ -663,3 +669,87 @@ class VersionDiscardView(PortalView, _DraftMixin, View):
         services.discard_draft(version=version, by=request.user)
         messages.success(request, _("The draft is discarded."))
         return redirect("targets:rule_scheme", code=code)
+
+
+# --- Cultivation (培育库): ranked candidates for a round, their gaps, marks and follow-ups --------------------------
+
+
+class CultivationListView(RestrictedListView):
+    """Candidates for a qualification's round among the tenants the reader oversees, readiest first, each with
+    what it lacks. Staff mark candidates and record follow-ups (on the enterprise's qualification page)."""
+
+    model = Evaluation
+    template_name = "targets/cultivation_list.html"
+    filterset_class = CultivationFilter
+    ordering_options = {"readiness": "readiness", "gaps": "gaps", "score": "score", "name": "enterprise__name"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "view", "targets.cultivation"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def round(self) -> tuple[Scheme | None, int]:
+        today = timezone.localdate()
+        schemes = Scheme.objects.filter(subject=SchemeSubject.ENTERPRISE)
+        scheme = schemes.filter(code=self.request.GET.get("scheme", "")).first() or schemes.first()
+        return scheme, _year(self.request.GET.get("year"), default=today.year)
+
+    def base_queryset(self):
+        scheme, year = self.round
+        if scheme is None:
+            return Evaluation.objects.none()
+        return selectors.cultivation_candidates(self.request.user, scheme=scheme, year=year)
+
+    def get_context_data(self, **kwargs):
+        scheme, year = self.round
+        context = super().get_context_data(scheme=scheme, year=year, can_mark=can(self.request.user, "add", Candidate),
+                                           **kwargs)  # fmt: skip
+        for row in context["object_list"]:
+            row.gaps_found = selectors.gap_summary(row.results)
+        return context
+
+
+class CandidateMarkView(PortalView, View):
+    """POST: mark (or, with `unmark`, unmark) an enterprise as a candidate for a round; back to where it came from."""
+
+    def post(self, request, pk):
+        enterprise = restricted_object(request.user, Enterprise, pk)
+        scheme = get_object_or_404(Scheme, code=request.POST.get("scheme", ""))
+        year = _year(request.POST.get("year"), default=timezone.localdate().year)
+        if request.POST.get("unmark"):
+            candidate = get_object_or_404(
+                Candidate.objects.for_user(request.user), scheme=scheme, enterprise=enterprise, year=year
+            )
+            services.unmark_candidate(candidate=candidate, by=request.user)
+            messages.success(request, _("%(name)s is no longer a candidate.") % {"name": enterprise.name})
+        else:
+            services.mark_candidate(
+                scheme=scheme, enterprise=enterprise, year=year, note=request.POST.get("note", ""), by=request.user
+            )
+            messages.success(request, _("%(name)s is marked as a candidate.") % {"name": enterprise.name})
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("targets:enterprise_qualifications", args=[enterprise.pk])
+        return redirect(back)
+
+
+class FollowUpCreateView(PortalView, View):
+    def post(self, request, pk):
+        candidate = restricted_object(request.user, Candidate, pk, action="change")
+        form = FollowUpForm(request.POST)
+        url = reverse("targets:enterprise_qualifications", args=[candidate.enterprise_id])
+        url += f"?scheme={candidate.scheme.code}&year={candidate.year}#cultivation"
+        if form.is_valid():
+            try:
+                services.record_follow_up(candidate=candidate, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The follow-up is recorded."))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(url)

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES
-from demo.management.commands.seed_demo import DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demo_uscc
+from demo.management.commands.seed_demo import DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, NEAR_THE_LINE, demo_uscc
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.uscc import uscc_problem
 from parks.models import Building, Unit
@@ -49,7 +49,7 @@ def test_demo_tenants_are_in_residence_with_space():
 
     call_command("seed_demo", force=True, enterprises=0)  # the hand-written tenants; the generated ones: test_demo
 
-    assert Residency.objects.filter(ended_on__isnull=True).count() == 6
+    assert Residency.objects.filter(ended_on__isnull=True).count() == 6 + len(NEAR_THE_LINE)
     assert Allocation.objects.count() >= 4
     assert {r.stage for r in Residency.objects.all()} >= {"seedbed", "incubator", "accelerator"}
 
@@ -68,3 +68,25 @@ def test_demo_tenants_include_a_listing_and_an_acquisition():
     call_command("seed_demo", force=True, enterprises=0)  # idempotent
 
     assert sorted(CorporateEvent.objects.values_list("kind", flat=True)) == ["acquired", "listed"]
+
+
+def test_demo_tenants_near_the_tech_sme_line_are_evaluated_and_two_are_candidates():
+    from django.utils import timezone
+
+    from targets.models import Candidate, Evaluation
+
+    call_command("seed_demo", force=True, enterprises=0)
+    year = timezone.localdate().year
+    found = {
+        evaluation.enterprise.uscc: (evaluation.outcome, evaluation.score)
+        for evaluation in Evaluation.objects.filter(
+            scheme__code="tech_sme_evaluation", year=year, is_current=True
+        ).select_related("enterprise")
+    }
+    assert found[demo_uscc(21)] == ("qualified", 60)  # just at the line
+    assert found[demo_uscc(22)] == ("not_qualified", 54)  # six points short
+    assert found[demo_uscc(23)][0] == "undetermined"  # total assets not given
+    assert Candidate.objects.filter(year=year).count() == 2
+    assert all(candidate.follow_ups.exists() for candidate in Candidate.objects.all())
+    call_command("seed_demo", force=True, enterprises=0)
+    assert Candidate.objects.filter(year=year).count() == 2

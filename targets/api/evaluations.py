@@ -18,10 +18,10 @@ from accounts.mixins import restricted_object
 from accounts.phrasebook import render
 from enterprises.models import Enterprise
 from enterprises.report_rules import report_problems
-from targets import selectors
+from targets import selectors, services
 from targets.choices import EvaluationOutcome
 from targets.forms import WHAT_IF_FIGURES
-from targets.models import Band, Criterion, Evaluation, Scheme, SchemeVersion
+from targets.models import Band, Candidate, Criterion, Evaluation, FollowUp, Scheme, SchemeVersion
 from targets.selectors.evaluation import Judgement, criteria_with_bands
 
 
@@ -240,3 +240,65 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restri
         if judgement is None:
             raise serializers.ValidationError({"scheme": "No version of this scheme is in force."})
         return Response(JudgementSerializer(judgement_data(judgement)).data)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "occurred_on", "note", "next_on", "by", "created_at"]
+        read_only_fields = ["id", "by", "created_at"]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    scheme = serializers.SlugRelatedField(slug_field="code", queryset=Scheme.objects.all())
+    marked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "scheme", "enterprise", "year", "note", "marked_by", "marked_at", "follow_ups"]
+        read_only_fields = ["id", "marked_by", "marked_at", "follow_ups"]
+
+
+class CandidateFilter(django_filters.FilterSet):
+    scheme = django_filters.CharFilter(field_name="scheme__code")
+
+    class Meta:
+        model = Candidate
+        fields = ["scheme", "year", "enterprise"]
+
+
+class CandidateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    RestrictedViewSet,
+):  # fmt: skip
+    """The cultivation list's marks (培育库): staff mark an enterprise they oversee as a candidate for a round,
+    record follow-ups, and unmark it; the bureau reads."""
+
+    queryset = Candidate.objects.select_related("scheme", "marked_by").prefetch_related("follow_ups__by")
+    serializer_class = CandidateSerializer
+    filterset_class = CandidateFilter
+    ordering_fields = ["marked_at", "year"]
+    ordering = ["-marked_at", "-id"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        enterprise = restricted_object(self.request.user, Enterprise, data["enterprise"].pk)
+        serializer.instance = services.mark_candidate(
+            scheme=data["scheme"], enterprise=enterprise, year=data["year"], note=data.get("note", ""),
+            by=self.request.user,
+        )  # fmt: skip
+
+    def perform_destroy(self, instance):
+        services.unmark_candidate(candidate=instance, by=self.request.user)
+
+    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer, summary="Record a follow-up")
+    @action(detail=True, methods=["post"], url_path="follow-ups", policy_action="change")
+    def follow_ups(self, request, pk=None):
+        candidate = self.get_object()
+        serializer = FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = services.record_follow_up(candidate=candidate, by=request.user, **serializer.validated_data)
+        return Response(FollowUpSerializer(follow_up).data, status=201)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from targets.api import views
-from targets.api.evaluations import EvaluationViewSet, SchemeViewSet
+from targets.api.evaluations import CandidateViewSet, EvaluationViewSet, SchemeViewSet
 from targets.api.report_runs import ReportRunViewSet
 
 router = DefaultRouter()
@@ -11,6 +11,7 @@ router.register("targets", views.TargetViewSet, basename="target")
 router.register("report-runs", ReportRunViewSet, basename="reportrun")
 router.register("rule-schemes", SchemeViewSet, basename="scheme")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("cultivation-candidates", CandidateViewSet, basename="candidate")
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard-data"),

@@ -11,14 +11,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from accounts.phrasebook import Phrase
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, HTECertificate, TechSMERegistration
 from targets import phrases
 from targets.choices import CriterionKind, CriterionResult, EvaluationOutcome, Operator, Unit
 from targets.metrics import METRICS, SCORE_METRIC, EnterpriseFacts, Measure, load_facts, months_later, plain
-from targets.models import Band, Criterion, Evaluation, Scheme, SchemeVersion
+from targets.models import Band, Candidate, Criterion, Evaluation, FollowUp, Scheme, SchemeVersion
 
 MET, UNMET, UNKNOWN = CriterionResult.MET, CriterionResult.UNMET, CriterionResult.UNKNOWN
 MANUAL, NOT_APPLICABLE = CriterionResult.MANUAL, CriterionResult.NOT_APPLICABLE
@@ -387,4 +387,105 @@ def evaluation_history(scheme: Scheme | str, enterprise, *, limit: int = 20) -> 
         Evaluation.objects.select_related("version")
         .filter(scheme__code=code, enterprise=enterprise)
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# ------------------------------------------------------------------------------------------------ cultivation lists
+
+
+def _already_holds(scheme: Scheme, year: int) -> Q:
+    """The enterprises that hold what the scheme confers for the round already: no candidates for it."""
+    if scheme.code == "tech_sme_evaluation":
+        return Q(enterprise__in=TechSMERegistration.objects.filter(year=year).values("enterprise_id"))
+    if scheme.code == "hte_recognition":  # certified through the round's year: no re-recognition due
+        return Q(
+            enterprise__in=HTECertificate.objects.filter(
+                issued_on__lte=datetime.date(year, 1, 1), expires_on__gt=datetime.date(year, 12, 31)
+            ).values("enterprise_id")
+        )
+    return Q(pk__in=[])
+
+
+def cultivation_candidates(user, *, scheme: Scheme, year: int) -> QuerySet[Evaluation]:
+    """The round's current evaluations of the enterprises `user` oversees that do not hold the qualification yet,
+    ranked: those that qualify on their records first, then those that lack a figure, then those that do not
+    qualify; within each the readiest first (share of conditions met), the fewest gaps, the highest score. Each row
+    says whether staff marked it as a candidate (`candidate_id`) and when it was last followed up."""
+    candidates = Candidate.objects.filter(scheme=scheme, year=year, enterprise=OuterRef("enterprise"))
+    return (
+        Evaluation.objects.filter(scheme=scheme, year=year, is_current=True)
+        .filter(enterprise__in=Enterprise.objects.for_user(user, "view").values("pk"))
+        .exclude(_already_holds(scheme, year))
+        .select_related("enterprise", "version")
+        .annotate(
+            candidate_id=Subquery(candidates.values("pk")[:1]),
+            last_follow_up=Subquery(
+                FollowUp.objects.filter(
+                    candidate__scheme=scheme, candidate__year=year, candidate__enterprise=OuterRef("enterprise")
+                )
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+        )
+        .annotate(
+            standing=Case(
+                When(outcome=EvaluationOutcome.QUALIFIED, then=Value(0)),
+                When(outcome=EvaluationOutcome.UNDETERMINED, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("standing", "-readiness", "gaps", F("score").desc(nulls_last=True), "enterprise__name", "pk")
+    )
+
+
+def gaps_of(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The conditions a kept evaluation found not met or unknown, each with its gap or its missing figures."""
+    return [
+        item for item in results if item.get("kind") == CriterionKind.GATE and item.get("result") in (UNMET, UNKNOWN)
+    ]
+
+
+def candidacy(scheme: Scheme, enterprise, year: int) -> Candidate | None:
+    return (
+        Candidate.objects.filter(scheme=scheme, enterprise=enterprise, year=year)
+        .select_related("marked_by")
+        .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by")))
+        .first()
+    )
+
+
+def enterprise_standing(enterprise, *, year: int) -> list[Evaluation]:
+    """An enterprise's current evaluations for the round, one per scheme: what its home page shows."""
+    return list(
+        Evaluation.objects.filter(enterprise=enterprise, year=year, is_current=True)
+        .select_related("scheme", "version")
+        .order_by("scheme__position", "scheme__code")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class GapSummary:
+    """What a kept evaluation lacks, for a list: the conditions not met with their gaps, and each missing figure
+    once, however many conditions it leaves unknown."""
+
+    unmet: list[dict[str, Any]]
+    missing: list[dict[str, Any]]
+    unknown_count: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.unmet and not self.missing
+
+
+def gap_summary(results: list[dict[str, Any]]) -> GapSummary:
+    gaps = gaps_of(results)
+    missing: list[dict[str, Any]] = []
+    for item in gaps:
+        for phrase in item.get("missing") or []:
+            if phrase not in missing:
+                missing.append(phrase)
+    return GapSummary(
+        unmet=[item for item in gaps if item.get("result") == UNMET],
+        missing=missing,
+        unknown_count=sum(1 for item in gaps if item.get("result") == UNKNOWN),
     )

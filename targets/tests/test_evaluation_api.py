@@ -135,3 +135,31 @@ def test_what_if_refuses_bad_figures_naming_them(users, own, figures, field):
     )
     assert response.status_code == 400
     assert field in str(response.json())
+
+
+def test_staff_mark_candidates_and_record_follow_ups_through_the_api(users, own, other):
+    park = api(users[Role.PARK_STAFF])
+    created = park.post("/api/v1/cultivation-candidates/",
+                        {"scheme": "tech_sme_evaluation", "enterprise": own.pk, "year": YEAR, "note": "重点"},
+                        format="json")  # fmt: skip
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    refused = park.post(
+        "/api/v1/cultivation-candidates/", {"scheme": "tech_sme_evaluation", "enterprise": other.pk, "year": YEAR},
+        format="json",
+    )  # fmt: skip
+    assert refused.status_code == 404
+    follow_up = park.post(f"/api/v1/cultivation-candidates/{pk}/follow-ups/",
+                          {"occurred_on": str(timezone.localdate()), "note": "电话沟通"}, format="json")  # fmt: skip
+    assert follow_up.status_code == 201
+    future = park.post(f"/api/v1/cultivation-candidates/{pk}/follow-ups/",
+                       {"occurred_on": "2100-01-01", "note": "x"}, format="json")  # fmt: skip
+    assert future.status_code == 400
+    assert "occurred_on" in str(future.json())
+    assert (
+        api(users[Role.BUREAU]).get(f"/api/v1/cultivation-candidates/{pk}/").json()["follow_ups"][0]["note"]
+        == "电话沟通"
+    )
+    assert api(users[Role.BUREAU]).delete(f"/api/v1/cultivation-candidates/{pk}/").status_code == 403
+    assert api(users[Role.ENTERPRISE]).get("/api/v1/cultivation-candidates/").status_code == 403
+    assert park.delete(f"/api/v1/cultivation-candidates/{pk}/").status_code == 204

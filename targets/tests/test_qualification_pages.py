@@ -109,7 +109,7 @@ def test_queries_are_bounded_whatever_the_history(client_for, users, own, kept, 
         own.operating_reports.update(total_assets=Decimal(3000 + number))
         record_evaluations(scheme="tech_sme_evaluation", year=LAST_YEAR + 1, on=timezone.localdate())
     client = client_for(users[Role.OPERATOR])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(page(own, scheme="tech_sme_evaluation"))
     assert response.status_code == 200
     assert response.content.decode().count("v1</span>") == kept

@@ -6,13 +6,14 @@ and units made here are marked 演示数据 (demo data) in their notes; enterpri
 few hand-written enterprises below, demo.generator generates a deterministic history (--enterprises, --seed).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from psycopg2.extras import DateRange
 
 from accounts.models import User
@@ -25,11 +26,14 @@ from enterprises.models import (
     EnterpriseMembership,
     FinancingEvent,
     HTECertificate,
+    OperatingReport,
     TeamMember,
     TechSMERegistration,
 )
 from incubation.models import Allocation, Residency
 from parks.models import Building, Carrier, FocusField, Unit
+from targets.models import Scheme
+from targets.services import mark_candidate, record_evaluations, record_follow_up
 
 DEMO_PASSWORD = "Linzi@Demo2026"
 DEMO_SIZE = 80  # generated enterprises: enough to fill every list, quick enough for `python3 dev.py run`
@@ -161,6 +165,22 @@ DEMO_CORPORATE_EVENTS = {
     "淄博特种纸新材料有限公司": [(date(2024, 10, 10), "acquired", "山东华泰纸业集团（演示）", "", "")],
 }
 
+# Tenants near the tech-SME evaluation's lines (国科发政〔2017〕115号), with a verified report of last year, so the
+# qualification pages and the cultivation list have something real to show: (number, name, carrier, figures).
+# Exactly 60 points (tech staff 30 %: 20, R&D 2.5 % of sales: 10, two invention patents: 30), six short (20 + 10 +
+# four utility models: 24 = 54), and 100 points whose total assets were not given (unknown: cannot tell yet).
+NEAR_THE_LINE = [
+    (21, "临淄恒越智能装备有限公司", "qizhihui",
+     {"employees": 40, "tech_staff": 12, "revenue": "1200", "total_costs": "950", "rd_expenditure": "30",
+      "rd_in_china": "30", "invention_patents": 2, "utility_models": 3, "total_assets": "2600"}),
+    (22, "淄博云岭数据服务有限公司", "big-data",
+     {"employees": 25, "tech_staff": 8, "revenue": "800", "total_costs": "700", "rd_expenditure": "20",
+      "rd_in_china": "20", "invention_patents": 0, "utility_models": 4, "total_assets": "900"}),
+    (23, "齐鲁晶材科技有限公司", "big-data",
+     {"employees": 60, "tech_staff": 20, "revenue": "3000", "total_costs": "2600", "rd_expenditure": "210",
+      "rd_in_china": "210", "invention_patents": 3, "utility_models": 6, "total_assets": None}),
+]  # fmt: skip
+
 
 def demo_uscc(number: int) -> str:
     return uscc_from_body(f"91370305MA{number:07d}")  # a made-up Linzi code: market regulation, enterprise, 370305
@@ -195,6 +215,7 @@ class Command(BaseCommand):
                     f"{summary.transitions} transitions, {summary.allocations} allocations, "
                     f"{summary.applications} applications, {summary.operating_reports} operating reports."
                 )
+            self._near_the_line(users["operator"], users["park"])
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _name, role in DEMO_USERS:
@@ -285,6 +306,43 @@ class Command(BaseCommand):
             EnterpriseMembership.objects.create(
                 user=enterprise_user, enterprise=Enterprise.objects.get(uscc=demo_uscc(1))
             )
+
+    def _near_the_line(self, operator: User, park_staff: User) -> None:
+        """Three tenants near the tech-SME lines, every enterprise evaluated for this year's round, and two of them
+        marked as candidates with a follow-up each."""
+        today = timezone.localdate()
+        fields = {field.name: field for field in FocusField.objects.exclude(parent=None)}
+        for number, name, code, figures in NEAR_THE_LINE:
+            enterprise, created = Enterprise.objects.get_or_create(
+                uscc=demo_uscc(number),
+                defaults={"name": name, "kind": "company", "registered_on": date(2022, 4, 1), "is_demo": True,
+                          "industry_field": fields.get("大数据"),
+                          "high_tech_field": "electronic_information", "address": "山东省淄博市临淄区（演示地址）"},
+            )  # fmt: skip
+            if not created:
+                continue
+            Residency.objects.create(
+                enterprise=enterprise, carrier=Carrier.objects.get(code=code), stage="incubator",
+                started_on=date(2023, 5, 1), planned_end_on=date(2027, 5, 1), note=DEMO_NOTE,
+            )  # fmt: skip
+            now = timezone.now()
+            OperatingReport.objects.create(
+                enterprise=enterprise, year=today.year - 1, status="verified", created_by=operator, submitted_at=now,
+                verified_at=now, high_tech_revenue=Decimal(figures["revenue"]) * Decimal("0.7"),
+                **{key: Decimal(value) if isinstance(value, str) else value for key, value in figures.items()},
+            )  # fmt: skip
+        for scheme in ("tech_sme_evaluation", "hte_recognition"):
+            record_evaluations(scheme=scheme, year=today.year, on=today)
+        tech_sme = Scheme.objects.get(code="tech_sme_evaluation")
+        for number, by, note in (
+            (22, park_staff, "研发费用归集需辅导（演示）"),
+            (23, operator, "待补报资产总额（演示）"),
+        ):
+            enterprise = Enterprise.objects.get(uscc=demo_uscc(number))
+            candidate = mark_candidate(scheme=tech_sme, enterprise=enterprise, year=today.year, note=note, by=by)
+            if not candidate.follow_ups.exists():
+                record_follow_up(candidate=candidate, occurred_on=today, note=note, by=by,
+                                 next_on=today + timedelta(days=30))  # fmt: skip
 
     def _residencies(self) -> None:
         """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
