@@ -48,6 +48,19 @@ def pages() -> list[tuple[str, str, str]]:
         ("API applications", "bench_operator", "/api/v1/applications/"),
         ("API reviews", "bench_operator", "/api/v1/reviews/"),
         ("API documents", "bench_operator", "/api/v1/documents/"),
+        ("cultivation list", "bench_operator", "/targets/cultivation/"),
+        (
+            "cultivation list, HTE, last page",
+            "bench_operator",
+            "/targets/cultivation/?scheme=hte_recognition&page=last",
+        ),
+        ("cultivation list (park staff)", "bench_park", "/targets/cultivation/"),
+        ("qualification page", "bench_operator", f"/targets/enterprises/{enterprise}/qualifications/"),
+        (
+            "API evaluations, ranked",
+            "bench_operator",
+            "/api/v1/evaluations/?scheme=tech_sme_evaluation&current=true&ordering=-readiness",
+        ),
     ]
 
 

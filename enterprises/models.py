@@ -459,6 +459,17 @@ class CorporateEvent(models.Model):
         return f"{self.get_kind_display()} · {self.occurred_on:%Y-%m-%d}"
 
 
+# The records a document may be evidence of, at most one at a time.
+EVIDENCE_FIELDS = ("tech_sme_registration", "hte_certificate", "honour", "corporate_event")
+
+
+def _at_most_one(fields: tuple[str, ...]) -> Q:
+    condition = Q(**{f"{name}__isnull": True for name in fields})
+    for chosen in fields:
+        condition |= Q(**{f"{name}__isnull": name != chosen for name in fields})
+    return condition
+
+
 class DocumentQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str):
         if action == "view" and Role.EXPERT in roles_of(user):
@@ -501,6 +512,14 @@ class Document(models.Model):
     honour = models.ForeignKey(
         Honour, verbose_name=_("honour"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
+    corporate_event = models.ForeignKey(
+        CorporateEvent,
+        verbose_name=_("merger, acquisition or listing"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -518,11 +537,9 @@ class Document(models.Model):
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(tech_sme_registration__isnull=True, hte_certificate__isnull=True)
-                | Q(tech_sme_registration__isnull=True, honour__isnull=True)
-                | Q(hte_certificate__isnull=True, honour__isnull=True),
+                condition=_at_most_one(EVIDENCE_FIELDS),
                 name="document_evidence_of_one_record",
-                violation_error_message=_("A document is evidence of at most one qualification."),
+                violation_error_message=_("A document is evidence of at most one record."),
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
         ]
@@ -533,7 +550,7 @@ class Document(models.Model):
 
     @property
     def evidence_of(self) -> models.Model | None:
-        return self.tech_sme_registration or self.hte_certificate or self.honour
+        return self.tech_sme_registration or self.hte_certificate or self.honour or self.corporate_event
 
 
 class OperatingReportQuerySet(RestrictedQuerySet):

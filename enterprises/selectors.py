@@ -141,7 +141,10 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
             Prefetch("hte_applications", queryset=HTEApplication.objects.order_by("-year", "id")),
             Prefetch("honours", queryset=Honour.objects.order_by("-year", "id").prefetch_related(EVIDENCE)),
             Prefetch("financing_events", queryset=FinancingEvent.objects.order_by("-occurred_on", "id")),
-            Prefetch("corporate_events", queryset=CorporateEvent.objects.order_by("-occurred_on", "id")),
+            Prefetch(
+                "corporate_events",
+                queryset=CorporateEvent.objects.order_by("-occurred_on", "id").prefetch_related(EVIDENCE),
+            ),
             Prefetch("memberships__user"),
         )
         .get(pk=pk)

@@ -169,7 +169,7 @@ def membership_create(*, enterprise: Enterprise, user, by) -> EnterpriseMembersh
 def document_store(
     *, enterprise: Enterprise, upload: UploadedFile, title: str, kind: str, by,
     file_kind: uploads.FileKind | None = None,
-    evidence_of: TechSMERegistration | HTECertificate | Honour | None = None,
+    evidence_of: TechSMERegistration | HTECertificate | Honour | CorporateEvent | None = None,
 ) -> Document:  # fmt: skip
     """Store an uploaded file for an enterprise (checked by its content), optionally as evidence of one of its
     qualifications. The file gets a random name under MEDIA_ROOT; the name the user gave is kept as a label."""
@@ -188,7 +188,7 @@ def document_store(
             if evidence_of.enterprise_id != enterprise.pk:
                 raise ValidationError(_("The record belongs to another enterprise."))
             field = {TechSMERegistration: "tech_sme_registration", HTECertificate: "hte_certificate",
-                     Honour: "honour"}[type(evidence_of)]  # fmt: skip
+                     Honour: "honour", CorporateEvent: "corporate_event"}[type(evidence_of)]  # fmt: skip
             setattr(document, field, evidence_of)
         document.file.save(file_name, upload, save=False)
         try:

@@ -12,6 +12,7 @@ from accounts.roles import carriers_in_scope
 from incubation.models import Residency
 from targets.choices import EvaluationOutcome, SchemeSubject
 from targets.models import Evaluation, Scheme
+from targets.selectors.evaluation import marked_as_candidates
 
 
 class CultivationFilter(django_filters.FilterSet):
@@ -41,7 +42,7 @@ class CultivationFilter(django_filters.FilterSet):
         return queryset  # the view chooses the round's evaluations
 
     def by_mark(self, queryset, name, value):
-        return queryset.filter(candidate_id__isnull=value != "yes")
+        return marked_as_candidates(queryset, marked=value == "yes")
 
     def by_carrier(self, queryset, name, value):
         return queryset.filter(

@@ -491,7 +491,10 @@ class FilingWindow(models.Model):
 
 class EvaluationQuerySet(RestrictedQuerySet):
     def scope_for(self, user, action: str) -> EvaluationQuerySet:
-        """An enterprise's evaluations are read as its records are (its members, its carriers' staff, the bureau)."""
+        """An enterprise's evaluations are read as its records are (its members, its carriers' staff, the bureau):
+        no filter at all for those who read every enterprise."""
+        if sees_every_carrier(user, action, Enterprise):
+            return self
         return self.filter(enterprise__in=Enterprise.objects.for_user(user, action).values("pk"))
 
 
@@ -515,6 +518,17 @@ class Evaluation(models.Model):
         _("readiness"), max_digits=5, decimal_places=2, help_text=_("The share of conditions met, in percent.")
     )
     gaps = models.PositiveSmallIntegerField(_("conditions not met or unknown"))
+    # The outcome as the cultivation list ranks it (qualifies, cannot tell yet, does not qualify): stored, so that
+    # the list walks an index instead of sorting every evaluation of the round.
+    standing = models.GeneratedField(
+        expression=models.Case(
+            models.When(outcome=EvaluationOutcome.QUALIFIED, then=models.Value(0)),
+            models.When(outcome=EvaluationOutcome.UNDETERMINED, then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     results = models.JSONField(_("results"), default=list)
     is_current = models.BooleanField(_("current"), default=True)
     by = models.ForeignKey(
@@ -537,16 +551,18 @@ class Evaluation(models.Model):
             ),
         ]
         indexes = [
+            # The cultivation list's order (targets.selectors.evaluation.cultivation_candidates).
             models.Index(
-                "scheme",
-                "year",
-                "outcome",
-                models.F("readiness").desc(),
-                "gaps",
-                condition=Q(is_current=True),
-                name="evaluation_ranking_idx",
-            ),  # fmt: skip
-        ]
+                "scheme", "year", "standing", models.F("readiness").desc(), "gaps",
+                models.F("score").desc(nulls_last=True), "id",
+                condition=Q(is_current=True), name="evaluation_ranking_idx",
+            ),
+            # The API's ranking of a scheme's current evaluations.
+            models.Index(
+                "scheme", models.F("readiness").desc(), models.F("id").desc(),
+                condition=Q(is_current=True), name="evaluation_readiness_idx",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.scheme} {self.year}: {self.get_outcome_display()}"

@@ -34,6 +34,7 @@ from targets.forms import (
     bands_as_text,
 )
 from targets.indicators import INDICATORS
+from targets.metrics import valid_certificate
 from targets.models import Candidate, Evaluation, Scheme, SchemeVersion, Target, TargetPlan, TargetRevision
 from targets.reporting import torch, torch_xlsx
 from targets.selectors.evaluation import criteria_with_bands
@@ -400,8 +401,15 @@ class DashboardView(DashboardMixin, PortalView, TemplateView):
             },
         }
         query = self.request.GET.copy()
+        # The engine's forecast is this year's, from the evaluations kept each night (not cached with the figures).
+        forecasts = (
+            selectors.target_forecasts(tables["targets"], year=context["year"], carrier=context["carrier"])
+            if context["year"] == timezone.localdate().year
+            else []
+        )
         return super().get_context_data(
             **context,
+            forecasts=forecasts,
             charts=charts,
             funnel_labels=FUNNEL_LABELS,
             export_query=query.urlencode(),
@@ -505,6 +513,7 @@ class EnterpriseQualificationView(PortalView, TemplateView):
             years=range(today.year + 1, today.year - 5, -1),
             judgement=judgement,
             results=judgement.results_json() if judgement else [],
+            certificate=valid_certificate(judgement.facts) if judgement else None,
             what_if=figures is not None,
             form=form,
             window=scheme.windows.filter(year=year).first() if scheme else None,
@@ -705,7 +714,7 @@ class CultivationListView(RestrictedListView):
         scheme, year = self.round
         context = super().get_context_data(scheme=scheme, year=year, can_mark=can(self.request.user, "add", Candidate),
                                            **kwargs)  # fmt: skip
-        for row in context["object_list"]:
+        for row in selectors.with_candidacy(list(context["object_list"])):
             row.gaps_found = selectors.gap_summary(row.results)
         return context
 

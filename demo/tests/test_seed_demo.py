@@ -88,5 +88,10 @@ def test_demo_tenants_near_the_tech_sme_line_are_evaluated_and_two_are_candidate
     assert found[demo_uscc(23)][0] == "undetermined"  # total assets not given
     assert Candidate.objects.filter(year=year).count() == 2
     assert all(candidate.follow_ups.exists() for candidate in Candidate.objects.all())
+    # This year's targets, so that the dashboard shows the forecast against them.
+    from targets.models import Target
+
+    assert set(Target.objects.filter(year=year).values_list("indicator", flat=True)) == {"tech_smes", "htes"}
     call_command("seed_demo", force=True, enterprises=0)
     assert Candidate.objects.filter(year=year).count() == 2
+    assert Target.objects.filter(year=year).count() == 2

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from enterprises import services
 from enterprises.models import (
+    EVIDENCE_FIELDS,
     CorporateEvent,
     Document,
     Enterprise,
@@ -70,7 +71,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = [
             "id", "enterprise", "kind", "title", "original_name", "content_type", "size", "sha256",
-            "tech_sme_registration", "hte_certificate", "honour", "uploaded_by", "uploaded_at", "download",
+            "tech_sme_registration", "hte_certificate", "honour", "corporate_event", "uploaded_by", "uploaded_at",
+            "download",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -81,16 +83,17 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    """Exactly one of the three record ids: what the file is evidence of."""
+    """Exactly one of the four record ids: what the file is evidence of."""
 
     file = serializers.FileField()
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     tech_sme_registration = serializers.IntegerField(required=False)
     hte_certificate = serializers.IntegerField(required=False)
     honour = serializers.IntegerField(required=False)
+    corporate_event = serializers.IntegerField(required=False, help_text="A merger, acquisition or listing")
 
     def validate(self, attrs):
-        given = [name for name in ("tech_sme_registration", "hte_certificate", "honour") if attrs.get(name)]
+        given = [name for name in EVIDENCE_FIELDS if attrs.get(name)]
         if len(given) != 1:
             raise serializers.ValidationError(_("Name exactly one record the file is evidence of."))
         return attrs

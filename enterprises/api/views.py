@@ -109,6 +109,7 @@ EVIDENCE_MODELS = {
     "tech_sme_registration": TechSMERegistration,
     "hte_certificate": HTECertificate,
     "honour": Honour,
+    "corporate_event": CorporateEvent,
 }
 
 
@@ -127,7 +128,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={201: DocumentSerializer},
-        summary="Upload evidence of a tech-SME registration, an HTE certificate or an honour",
+        summary="Upload evidence of a tech-SME registration, an HTE certificate, an honour or a corporate event",
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], policy_action="add")
     def evidence(self, request):

@@ -142,3 +142,34 @@ def test_a_document_stored_before_under_a_wrong_extension_is_offered_by_its_type
     download = client_for(users[Role.ENTERPRISE]).get(reverse("enterprises:document_download", args=[document.pk]))
 
     assert 'filename="plan.docx"' in download["Content-Disposition"]
+
+
+def test_a_listing_carries_its_evidence_on_the_page_and_through_the_api(client_for, users):
+    from rest_framework.test import APIClient
+
+    from enterprises.tests.factories import CorporateEventFactory
+
+    membership = EnterpriseMembershipFactory(user=users[Role.ENTERPRISE])
+    listing = CorporateEventFactory(enterprise=membership.enterprise)
+    foreign = CorporateEventFactory(enterprise=EnterpriseMembershipFactory().enterprise)
+    client = client_for(users[Role.ENTERPRISE])
+    url = reverse("enterprises:evidence_add", args=[listing.enterprise_id, "corporate-events", listing.pk])
+    assert (
+        client.post(url, {"title": "挂牌公告", "file": SimpleUploadedFile("notice.pdf", PDF_BYTES)}).status_code == 302
+    )
+    document = Document.objects.get()
+    assert document.corporate_event == listing and document.evidence_of == listing
+    page = client.get(reverse("enterprises:enterprise_detail", args=[listing.enterprise_id])).content.decode()
+    assert "挂牌公告" in page
+    other_url = reverse("enterprises:evidence_add", args=[foreign.enterprise_id, "corporate-events", foreign.pk])
+    assert client.post(other_url, {"file": SimpleUploadedFile("x.pdf", PDF_BYTES)}).status_code == 404
+
+    api = APIClient()
+    api.force_authenticate(users[Role.ENTERPRISE])
+    response = api.post("/api/v1/documents/evidence/",
+                        {"corporate_event": listing.pk, "file": SimpleUploadedFile("b.pdf", PDF_BYTES)})  # fmt: skip
+    assert response.status_code == 201 and response.json()["corporate_event"] == listing.pk
+    refused = api.post("/api/v1/documents/evidence/",
+                       {"corporate_event": foreign.pk, "file": SimpleUploadedFile("c.pdf", PDF_BYTES)})  # fmt: skip
+    assert refused.status_code == 404
+    assert Document.objects.count() == 2

@@ -44,7 +44,7 @@ RECORD_KINDS = {
     "corporate-events": (CorporateEvent, _("Record a merger, acquisition or listing")),
 }
 
-EVIDENCE_KINDS = ("tech-sme", "hte", "honours")
+EVIDENCE_KINDS = ("tech-sme", "hte", "honours", "corporate-events")
 
 
 class RecordKindMixin:
@@ -164,8 +164,8 @@ class DocumentDownloadView(PortalView, View):
 
 
 class EvidenceAddView(ServiceFormView):
-    """Upload evidence (a certificate scan, the registry page) for a tech-SME registration, an HTE certificate or
-    an honour."""
+    """Upload evidence (a certificate scan, the registry page, an exchange's announcement) for a tech-SME
+    registration, an HTE certificate, an honour, or a merger, acquisition or listing."""
 
     template_name = "enterprises/form.html"
     form_class = EvidenceForm

@@ -5,7 +5,7 @@ enterprise, a scheme, a round and figures, get the evaluation back at once; noth
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -148,14 +148,26 @@ class EvaluationSerializer(serializers.ModelSerializer):
         return ResultSerializer(shown_results(evaluation.results), many=True).data
 
 
+class EvaluationSummarySerializer(EvaluationSerializer):
+    """An evaluation in a list: its outcome and figures; its results are in the evaluation itself."""
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = [name for name in EvaluationSerializer.Meta.fields if name != "results"]
+        read_only_fields = fields
+
+
 class EvaluationFilter(django_filters.FilterSet):
-    scheme = django_filters.CharFilter(field_name="scheme__code")
+    scheme = django_filters.CharFilter(method="by_scheme", help_text="A scheme's code, e.g. tech_sme_evaluation")
     outcome = django_filters.ChoiceFilter(choices=EvaluationOutcome.choices)
     current = django_filters.BooleanFilter(field_name="is_current")
 
     class Meta:
         model = Evaluation
         fields = ["scheme", "year", "enterprise", "outcome", "current"]
+
+    def by_scheme(self, queryset, name, value):
+        # The scheme's id as a value, not a join: the ranking index (scheme, readiness) then serves the order.
+        return queryset.filter(scheme=Subquery(Scheme.objects.filter(code=value).values("pk")[:1]))
 
 
 class WhatIfSerializer(serializers.Serializer):
@@ -214,10 +226,19 @@ def judgement_data(judgement: Judgement) -> dict:
 
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
     """Evaluations kept by the engine (nightly, and when staff run it): filter by scheme, year, enterprise, outcome;
-    `current=true` for the latest of each enterprise, scheme and year."""
+    `current=true` for the latest of each enterprise, scheme and year. The list gives each one's outcome and
+    figures; an evaluation's page gives every criterion's value, threshold, result and sources."""
 
     queryset = Evaluation.objects.select_related("scheme", "version", "enterprise")
     serializer_class = EvaluationSerializer
+
+    def get_serializer_class(self):
+        return EvaluationSummarySerializer if self.action == "list" else EvaluationSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.defer("results") if self.action == "list" else queryset
+
     filterset_class = EvaluationFilter
     ordering_fields = ["readiness", "score", "gaps", "created_at", "year"]
     ordering = ["-created_at", "-id"]

@@ -47,7 +47,9 @@ from targets.selectors.evaluation import (
     gaps_of,
     judge_enterprise,
     judge_enterprises,
+    target_forecasts,
     version_in_force,
+    with_candidacy,
 )
 from targets.selectors.scope import figure_scope
 from targets.selectors.sql import (
@@ -97,6 +99,8 @@ __all__ = [
     "judge_enterprise",
     "judge_enterprises",
     "target_attainment",
+    "target_forecasts",
     "tech_sme_pipeline",
     "version_in_force",
+    "with_candidacy",
 ]

@@ -83,7 +83,7 @@ def test_queries_are_bounded_whatever_the_length(client_for, users, count, djang
         _company(users, f"企业{number:02d}", total_assets=Decimal(3000))
     record_evaluations(scheme="tech_sme_evaluation", year=TODAY.year, on=TODAY)
     client = client_for(users[Role.OPERATOR])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(URL)
     assert response.context["paginator"].count == count
 
@@ -141,3 +141,25 @@ def test_an_enterprise_sees_its_own_gaps_on_its_home_page(client_for, users, fie
     assert "甲·就绪" not in html
     operator_home = client_for(users[Role.OPERATOR]).get(reverse("home")).content.decode()
     assert 'id="standing"' not in operator_home
+
+
+def test_the_dashboard_forecasts_this_years_tech_sme_target_from_the_evaluations(client_for, users, field):
+    from targets.models import Target, TargetPlan
+
+    Target.objects.create(
+        plan=TargetPlan.objects.get(start_year=2021), year=TODAY.year, indicator="tech_smes", form="yearly",
+        comparison="at_least", value=Decimal(4),
+    )  # fmt: skip
+    response = client_for(users[Role.BUREAU]).get(reverse("targets:dashboard"))
+    (forecast,) = response.context["forecasts"]
+    # Counted: 丁 (registered this year). Qualify on their records: 甲. Cannot tell yet: 乙. 丙 is too big.
+    assert (forecast.actual, forecast.qualified, forecast.undetermined) == (1, 1, 1)
+    assert forecast.shortfall == 2
+    html = response.content.decode()
+    assert 'id="forecast-table"' in html
+    assert (
+        f"{reverse('targets:cultivation')}?scheme=tech_sme_evaluation&amp;year={TODAY.year}&amp;outcome=qualified"
+        in html
+    )
+    park = client_for(users[Role.PARK_STAFF]).get(reverse("targets:dashboard"))
+    assert [item.qualified for item in park.context["forecasts"]] in ([], [1])

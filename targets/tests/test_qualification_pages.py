@@ -113,3 +113,12 @@ def test_queries_are_bounded_whatever_the_history(client_for, users, own, kept, 
         response = client.get(page(own, scheme="tech_sme_evaluation"))
     assert response.status_code == 200
     assert response.content.decode().count("v1</span>") == kept
+
+
+def test_the_hte_page_says_when_re_recognition_is_due(client_for, users, own):
+    from enterprises.tests.factories import HTECertificateFactory
+
+    HTECertificateFactory(enterprise=own, certificate_no="GR202437000123", issued_on=datetime.date(2024, 12, 2))
+    html = client_for(users[Role.ENTERPRISE]).get(page(own, scheme="hte_recognition")).content.decode()
+    assert "GR202437000123" in html
+    assert "2027-12-02" in html

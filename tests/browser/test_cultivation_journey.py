@@ -1,5 +1,6 @@
 """Staff work the cultivation list (培育库) on the demo data: the park administrator finds the tenant six points
-short, opens its evaluation, records a follow-up; the bureau reads the list; in Chinese and in English."""
+short, opens its evaluation, records a follow-up; the bureau reads the list and the dashboard's forecast; in Chinese
+and in English."""
 
 import pytest
 from django.core.management import call_command
@@ -50,5 +51,10 @@ def test_staff_work_the_cultivation_list(browser, live_server, locale):
         page.wait_for_selector("table")
         shot(page, f"82-cultivation-list-hte-bureau-{tag}")
         assert page.locator("#cultivation").count() == 0
+        page.goto(f"{live_server.url}/targets/")
+        page.wait_for_selector("#forecast-table")
+        assert page.locator("#forecast-table tr[data-indicator=tech_smes]").count() == 1
+        page.locator("#forecast").scroll_into_view_if_needed()
+        shot(page, f"83-dashboard-forecast-{tag}")
     finally:
         close_context(context)

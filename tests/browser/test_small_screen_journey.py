@@ -89,6 +89,9 @@ JOURNEYS = {
             "/enterprises/reports/",
             "/accounts/notifications/",
             "/parks/",
+            "/targets/cultivation/",
+            "/targets/rules/",
+            "/targets/rules/tech_sme_evaluation/",
         ],
     ),
     "enterprise, Chinese": (
@@ -101,6 +104,7 @@ JOURNEYS = {
             "/enterprises/reports/",
             "/enterprises/reports/new/",
             "/accounts/notifications/",
+            "/targets/enterprises/{enterprise}/qualifications/",
         ],
     ),
     "bureau, English": (

@@ -32,8 +32,14 @@ from enterprises.models import (
 )
 from incubation.models import Allocation, Residency
 from parks.models import Building, Carrier, FocusField, Unit
-from targets.models import Scheme
-from targets.services import mark_candidate, record_evaluations, record_follow_up
+from targets.models import Scheme, TargetPlan
+from targets.services import (
+    FIRST_ADDABLE_YEAR,
+    mark_candidate,
+    plan_add_year,
+    record_evaluations,
+    record_follow_up,
+)
 
 DEMO_PASSWORD = "Linzi@Demo2026"
 DEMO_SIZE = 80  # generated enterprises: enough to fill every list, quick enough for `python3 dev.py run`
@@ -216,6 +222,7 @@ class Command(BaseCommand):
                     f"{summary.applications} applications, {summary.operating_reports} operating reports."
                 )
             self._near_the_line(users["operator"], users["park"])
+            self._this_years_targets(users["bureau"])
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _name, role in DEMO_USERS:
@@ -343,6 +350,19 @@ class Command(BaseCommand):
             if not candidate.follow_ups.exists():
                 record_follow_up(candidate=candidate, occurred_on=today, note=note, by=by,
                                  next_on=today + timedelta(days=30))  # fmt: skip
+
+    def _this_years_targets(self, bureau: User) -> None:
+        """This year's tech-SME and HTE targets (the plan ran to 2023; the bureau extends it), so the dashboard shows
+        the engine's forecast against them."""
+        plan = TargetPlan.objects.filter(start_year=2021).first()
+        year = timezone.localdate().year
+        if plan is None or year < FIRST_ADDABLE_YEAR or plan.targets.filter(year=year).exists():
+            return
+        plan_add_year(
+            plan=plan, year=year, by=bureau, reason="演示数据：延续方案的年度目标（示例）",
+            targets=[{"indicator": "tech_smes", "form": "yearly", "value": Decimal(6)},
+                     {"indicator": "htes", "form": "yearly", "value": Decimal(3)}],
+        )  # fmt: skip
 
     def _residencies(self) -> None:
         """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
