@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules, import_string
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 Stored = dict[str, Any]
 
@@ -67,6 +67,14 @@ def define(code: str, text: Promise) -> Wording:
         raise ImproperlyConfigured(f"The phrase code {code!r} is declared twice.")
     PHRASES[code] = text
     return Wording(code, text)
+
+
+def in_reader_language(chinese: str, english: str) -> str:
+    """A text kept as data in both languages (a carrier's name, a criterion's words), in the active language:
+    the English one on English pages when there is one, the Chinese one otherwise."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
 
 
 def _stored(value: Any) -> Any:

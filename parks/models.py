@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RestrictedQuerySet
+from accounts.phrasebook import in_reader_language
 from accounts.roles import carrier_lookup
 from accounts.validators import validate_mainland_phone
 from parks.choices import AccreditationLevel, AnchorKind, CarrierKind, Stage, UnitKind
@@ -32,9 +32,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 def _scoped_to_managed_carriers(queryset: RestrictedQuerySet, user, action: str, path: str) -> RestrictedQuerySet:
@@ -179,9 +177,7 @@ class Carrier(BilingualName):
 
     @property
     def display_aim(self) -> str:
-        if self.aim_en and (get_language() or "").startswith("en"):
-            return self.aim_en
-        return self.aim
+        return in_reader_language(self.aim, self.aim_en)
 
     @property
     def is_core(self) -> bool:

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import RestrictedQuerySet
+from accounts.phrasebook import in_reader_language
 from accounts.roles import sees_every_carrier
 from enterprises.models import Enterprise
 from parks.choices import AccreditationLevel
@@ -280,11 +281,6 @@ class ReportRun(models.Model):
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-def _in_language(chinese: str, english: str) -> str:
-    """A text kept as data in both languages, in the active one (Chinese when no English is given)."""
-    return english if english and (get_language() or "").startswith("en") else chinese
-
-
 class Scheme(models.Model):
     """A rule scheme (评价、认定、毕业、准入、认定标准): what is judged, of whom. Its rules live in its versions, each
     issued by a document and in force from a date; a scheme's code never changes once evaluations name it."""
@@ -308,7 +304,7 @@ class Scheme(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_en)
+        return in_reader_language(self.name, self.name_en)
 
 
 class SchemeVersion(models.Model):
@@ -433,7 +429,7 @@ class Criterion(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _in_language(self.text, self.text_en)
+        return in_reader_language(self.text, self.text_en)
 
 
 class Band(models.Model):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Prefetch, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -22,7 +21,7 @@ from targets import selectors, services
 from targets.choices import EvaluationOutcome
 from targets.forms import WHAT_IF_FIGURES
 from targets.models import Band, Candidate, Criterion, Evaluation, FollowUp, Scheme, SchemeVersion
-from targets.selectors.evaluation import Judgement, criteria_with_bands
+from targets.selectors.evaluation import Judgement, criteria_with_bands, criterion_words
 
 
 class RuleBandSerializer(serializers.ModelSerializer):
@@ -101,7 +100,6 @@ class ResultSerializer(serializers.Serializer):
 
 def shown_results(results: list[dict]) -> list[dict]:
     """Kept results with their words in the reader's language."""
-    english = (get_language() or "").startswith("en")
     return [
         {
             **{
@@ -119,7 +117,7 @@ def shown_results(results: list[dict]) -> list[dict]:
                     "sources",
                 )
             },
-            "text": (item.get("text_en") if english else "") or item.get("text", ""),
+            "text": criterion_words(item),
             "found": render(item.get("found")),
             "missing": [render(phrase) for phrase in item.get("missing", [])],
             "gap": render(item.get("gap")),

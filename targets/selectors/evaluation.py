@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.phrasebook import Phrase
+from accounts.phrasebook import Phrase, in_reader_language
 from enterprises.models import Enterprise, HTECertificate, TechSMERegistration
 from incubation.models import Residency
 from targets import phrases
@@ -65,6 +65,11 @@ class Judgement:
 
     def results_json(self) -> list[dict[str, Any]]:
         return [result.as_json() for result in self.results]
+
+
+def criterion_words(item: Mapping[str, Any]) -> str:
+    """A kept result's criterion, in the reader's language."""
+    return in_reader_language(item.get("text", ""), item.get("text_en", ""))
 
 
 def _text(value: Decimal | None) -> str | None:

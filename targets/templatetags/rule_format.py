@@ -7,12 +7,12 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.phrasebook import render
 from targets.choices import CriterionResult, EvaluationOutcome, Operator, Unit
 from targets.metrics import METRICS
+from targets.selectors.evaluation import criterion_words
 
 register = template.Library()
 
@@ -66,8 +66,7 @@ def phrase(stored) -> str:
 
 @register.filter
 def criterion_text(item: dict) -> str:
-    english = item.get("text_en") if (get_language() or "").startswith("en") else ""
-    return english or item.get("text", "")
+    return criterion_words(item)
 
 
 @register.simple_tag
