@@ -29,6 +29,7 @@ def navigation(request) -> dict:
             "indicators": can(user, "view", "targets.indicators"),
             "dashboard": can(user, "view", "targets.dashboard"),
             "torch_export": can(user, "view", "targets.torch_export"),
+            "carrier_returns": can(user, "view", "targets.carrierreturn"),
             "cultivation": can(user, "view", "targets.cultivation"),
             "report_runs": can(user, "view", "targets.reportrun"),
             "admin_site": Role.ADMIN in roles,

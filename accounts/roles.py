@@ -169,6 +169,9 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     # bureau reads them (scope: the queryset).
     "targets.candidate": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES, "change": STAFF_ROLES, "delete": STAFF_ROLES},
     "targets.followup": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES},
+    # Carriers' annual returns (载体年报): the carrier's staff (park staff their own carriers) and the operating company
+    # file them, the operating company verifies (targets.return_workflow); the bureau reads (scope: the queryset).
+    "targets.carrierreturn": {"view": TENANT_OVERSIGHT, "add": STAFF_ROLES, "change": STAFF_ROLES},
     # Operating reports (经营数据填报): an enterprise files its own, the operating company on its behalf; staff verify
     # or return them (park staff their carriers' tenants'); the bureau reads (scope: the queryset; who files and who
     # reviews: enterprises.report_workflow).

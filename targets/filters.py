@@ -1,5 +1,6 @@
-"""The cultivation list's filter bar: the round (scheme and year, read by the view), the outcome, whether staff
-marked the enterprise, the carrier (among those in the user's scope) and the name."""
+"""The filter bars of targets' lists. The cultivation list's: the round (scheme and year, read by the view), the
+outcome, whether staff marked the enterprise, the carrier (among those in the user's scope) and the name. The
+carriers' annual returns: year, carrier and status."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import carriers_in_scope
+from enterprises.choices import ReportStatus
 from incubation.models import Residency
 from targets.choices import EvaluationOutcome, SchemeSubject
-from targets.models import Evaluation, Scheme
+from targets.models import CarrierReturn, Evaluation, Scheme
 from targets.selectors.evaluation import marked_as_candidates
 
 
@@ -52,3 +54,19 @@ class CultivationFilter(django_filters.FilterSet):
     def by_name(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__iexact=value))
+
+
+class CarrierReturnFilter(django_filters.FilterSet):
+    """The carriers' annual returns: by year, carrier (among those the reader sees) and status."""
+
+    year = django_filters.NumberFilter(label=_("year"))
+    carrier = django_filters.ModelChoiceFilter(label=_("Carrier"), queryset=None)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ReportStatus.choices)
+
+    class Meta:
+        model = CarrierReturn
+        fields = ["year", "carrier", "status"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["carrier"].queryset = carriers_in_scope(request.user, "view", CarrierReturn)

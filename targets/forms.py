@@ -13,7 +13,8 @@ from parks.models import Carrier
 from targets.choices import Comparison, CriterionKind, Operator, TargetForm, Unit
 from targets.indicators import INDICATORS
 from targets.metrics import metric_choices
-from targets.models import SchemeVersion
+from targets.models import CarrierReturn, SchemeVersion
+from targets.return_rules import RETURN_FIGURES, RETURN_SECTIONS, return_problems
 from targets.services import FIRST_ADDABLE_YEAR, BandRow
 
 REASON = forms.CharField(
@@ -210,3 +211,52 @@ class FollowUpForm(BootstrapFormMixin, forms.Form):
     occurred_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 2}))
     next_on = forms.DateField(label=_("next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CarrierReturnForm(BootstrapFormMixin, forms.Form):
+    """The figures of a carrier's annual return entered by hand (a blank one is not known yet: a draft may leave it
+    so; submitting asks for every figure). The checks across figures run here too, so that the filer sees every
+    problem at once; the service checks them again before it writes."""
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name, field in forms.fields_for_model(CarrierReturn, fields=RETURN_FIGURES).items():
+            if isinstance(field, forms.DecimalField):
+                field.widget = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "min": "0"})
+            else:
+                field.widget = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+            field.required = False
+            self.fields[name] = field
+        for field in self.fields.values():  # BootstrapFormMixin ran before these fields existed
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} form-control".strip()
+
+    def clean(self):
+        data = super().clean()
+        problems = return_problems(figures={name: data.get(name) for name in RETURN_FIGURES}, year=None,
+                                   today=self.today)  # fmt: skip
+        for field, messages in problems.items():
+            for message in messages:
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+    def figures(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in RETURN_FIGURES}
+
+    def sections(self):
+        """(heading, bound fields) in the order of the form."""
+        return [(title, [self[name] for name in names]) for title, names in RETURN_SECTIONS]
+
+
+class ReturnStartForm(BootstrapFormMixin, forms.Form):
+    """Which carrier and year a new return is for (the carriers the person files for)."""
+
+    carrier = forms.ModelChoiceField(label=_("Carrier"), queryset=Carrier.objects.none())
+    year = forms.IntegerField(label=_("year"), min_value=2017, max_value=2100)
+
+    def __init__(self, *args, carriers, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = carriers
+        self.fields["year"].max_value = today.year
+        self.fields["year"].widget.attrs["max"] = today.year

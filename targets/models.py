@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.access import RestrictedQuerySet
 from accounts.phrasebook import in_reader_language
 from accounts.roles import sees_every_carrier
+from enterprises.choices import ReportStatus
 from enterprises.models import Enterprise
 from parks.choices import AccreditationLevel
 from targets.choices import (
@@ -629,3 +630,154 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} · {self.occurred_on:%Y-%m-%d}"
+
+
+class CarrierReturnQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> CarrierReturnQuerySet:
+        """The operating company and the bureau see every carrier's returns; park staff their own carriers'."""
+        if sees_every_carrier(user, action, self.model):
+            return self
+        return self.filter(carrier__staff=user)
+
+    def current(self) -> CarrierReturnQuerySet:
+        """The current version of each carrier's year (a superseded version is history)."""
+        return self.exclude(status=ReportStatus.SUPERSEDED)
+
+
+RETURN_MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}  # 万元, as the form asks
+# The figures a return takes from the portal's records when it is submitted (CarrierReturn.portal_figures), by name.
+PORTAL_FIGURE_NAMES = {
+    "total_area": _("total area (m²)"),
+    "tenant_area": _("area let to tenants on 31 December (m²)"),
+    "public_service_area": _("public service area (m²)"),
+    "tenants": _("tenants on 31 December"),
+    "new_tenants": _("new tenants in the year"),
+    "graduates": _("graduates in the year"),
+    "graduates_cumulative": _("graduates, cumulative"),
+    "tenants_financed": _("tenants financed in the year"),
+    "tenants_with_ip": _("tenants holding valid IP"),
+}
+
+
+RETURN_COUNT = {"null": True, "blank": True}
+
+
+class CarrierReturn(models.Model):
+    """载体年报: once a year each carrier files the facts of the Torch incubator survey that the portal cannot compute
+    (the operator's staff, mentors, the incubation fund, income by kind, events and training, public platforms).
+    Every figure here is entered by hand; the figures the portal knows (area, tenants, graduates, financing, IP)
+    are computed from its records and frozen into `portal_figures` when the return is submitted.
+
+    The same life as an operating report (targets.return_workflow): draft, submitted, returned, verified (locked);
+    a correction is a new version that supersedes the verified one. Money in 万元 (10k yuan)."""
+
+    carrier = models.ForeignKey(
+        "parks.Carrier", verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="annual_returns"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)])
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+
+    operator_staff = models.PositiveIntegerField(_("operator's staff"), **RETURN_COUNT)
+    professional_staff = models.PositiveIntegerField(_("of which professional incubation staff"), **RETURN_COUNT)
+    certified_staff = models.PositiveIntegerField(
+        _("of which holding an incubation training certificate"), **RETURN_COUNT
+    )
+    mentors = models.PositiveIntegerField(_("start-up mentors"), **RETURN_COUNT)
+    fund_size = models.DecimalField(_("incubation fund (10k yuan)"), **RETURN_MONEY)
+    fund_invested = models.DecimalField(_("invested by the fund in tenants (10k yuan)"), **RETURN_MONEY)
+    fund_cases = models.PositiveIntegerField(_("fund investment cases"), **RETURN_COUNT)
+    fund_invested_tenants = models.PositiveIntegerField(_("tenants the fund has invested in"), **RETURN_COUNT)
+    income_rent = models.DecimalField(_("income from rent and property (10k yuan)"), **RETURN_MONEY)
+    income_services = models.DecimalField(_("income from incubation services (10k yuan)"), **RETURN_MONEY)
+    income_investment = models.DecimalField(_("investment income (10k yuan)"), **RETURN_MONEY)
+    income_subsidies = models.DecimalField(_("subsidies received (10k yuan)"), **RETURN_MONEY)
+    income_other = models.DecimalField(_("other income (10k yuan)"), **RETURN_MONEY)
+    total_income = models.GeneratedField(
+        expression=F("income_rent") + F("income_services") + F("income_investment") + F("income_subsidies")
+        + F("income_other"),
+        output_field=models.DecimalField(_("total income (10k yuan)"), max_digits=15, decimal_places=2),
+        db_persist=True,
+    )  # fmt: skip
+    events_held = models.PositiveIntegerField(_("start-up events held"), **RETURN_COUNT)
+    training_sessions = models.PositiveIntegerField(_("training courses held"), **RETURN_COUNT)
+    training_attendance = models.PositiveIntegerField(_("training attendance (person-times)"), **RETURN_COUNT)
+    public_platforms = models.PositiveIntegerField(_("public technical service platforms"), **RETURN_COUNT)
+    tenants_patent_applications = models.PositiveIntegerField(
+        _("tenants that applied for patents in the year"), **RETURN_COUNT
+    )
+
+    # The figures the portal computed, as they stood when the return was submitted (targets.return_rules).
+    portal_figures = models.JSONField(_("figures from the portal's records"), default=dict, blank=True)
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("corrects version"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )  # fmt: skip
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    staff_comment = models.TextField(_("reviewer's comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = CarrierReturnQuerySet.as_manager()
+    # The change history reads the frozen figures by their names.
+    audit_key_labels = {"portal_figures": PORTAL_FIGURE_NAMES}
+
+    class Meta:
+        verbose_name = _("carrier's annual return")
+        verbose_name_plural = _("carriers' annual returns")
+        ordering = ["-year", "carrier__sort_order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "year", "version"],
+                name="carrierreturn_unique_version",
+                violation_error_message=_("This version of the return already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["carrier", "year"],
+                condition=~Q(status="superseded"),
+                name="carrierreturn_one_current",
+                violation_error_message=_("This carrier already has a return for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    fund_size__gte=0,
+                    fund_invested__gte=0,
+                    income_rent__gte=0,
+                    income_services__gte=0,
+                    income_investment__gte=0,
+                    income_subsidies__gte=0,
+                    income_other__gte=0,
+                ),
+                name="carrierreturn_money_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(professional_staff__lte=F("operator_staff"))
+                & Q(certified_staff__lte=F("professional_staff")),
+                name="carrierreturn_staff_within_staff",
+                violation_error_message=_(
+                    "Professional staff cannot exceed the operator's staff, nor certified staff the professional staff."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(fund_invested_tenants__lte=F("fund_cases")),
+                name="carrierreturn_tenants_within_cases",
+                violation_error_message=_("The tenants the fund invested in cannot exceed its investment cases."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.year} v{self.version}"

@@ -49,3 +49,10 @@ SCORE_FOUND = define("evaluation.score_found", _("%(points)s points in all."))
 SCORE_INCOMPLETE = define(
     "evaluation.score_incomplete", _("At least %(points)s points; the points of %(count)s parts are not known yet.")
 )
+
+# What a carrier's annual return's readers are told (targets.return_workflow).
+RETURN_MOVED_SUBJECT = define("carrier_return.moved.subject", _("Annual return %(year)s of %(carrier)s: %(status)s"))
+RETURN_TO_VERIFY_BODY = define(
+    "carrier_return.to_verify.body", _("Please verify the return or send it back with a comment.")
+)
+RETURN_VERIFIED_BODY = define("carrier_return.verified.body", _("The return has been verified and is now locked."))

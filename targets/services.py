@@ -15,17 +15,20 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import workflows
 from accounts.access import ensure_allowed, ensure_allowed_to_add
-from accounts.audit import changes_between, record
+from accounts.audit import changes_between, only_fields, record, snapshot
 from accounts.models import AuditAction
 from enterprises.models import Enterprise
 from parks.models import Carrier
+from targets import return_rules
 from targets.choices import CriterionKind, Operator, RunStatus
 from targets.indicators import INDICATORS
 from targets.metrics import METRICS, load_facts
 from targets.models import (
     Band,
     Candidate,
+    CarrierReturn,
     Criterion,
     Evaluation,
     FollowUp,
@@ -36,6 +39,8 @@ from targets.models import (
     TargetPlan,
     TargetRevision,
 )
+from targets.return_rules import DUPLICATE_RETURN, RETURN_FIGURES, return_problems, save_return
+from targets.return_workflow import RETURN_WORKFLOW
 from targets.selectors.evaluation import judge, judge_enterprises
 
 TARGET_FIELDS = ("form", "comparison", "value", "level", "note")
@@ -529,3 +534,74 @@ def record_follow_up(
         )
         record(actor=by, action=AuditAction.CREATE, obj=follow_up, changes={"note": [None, follow_up.note]})
     return follow_up
+
+
+# --- The carrier's annual return (载体年报) ---------------------------------------------------------------------------
+
+
+def _return_figures(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The hand-entered figures given (None clears a figure of a draft: not known yet)."""
+    return only_fields(data, RETURN_FIGURES)
+
+
+def return_create(
+    *, carrier: Carrier, year: int, by, data: Mapping[str, Any], today: datetime.date | None = None
+) -> CarrierReturn:
+    """Start (save as a draft) a carrier's return for a year: its staff or the operating company. Every problem is
+    reported at once and nothing is saved; a second current return for the same year is refused, even when two are
+    started at once."""
+    today = today or timezone.localdate()
+    figures = _return_figures(data)
+    with transaction.atomic():
+        carrier = Carrier.objects.select_for_update().get(pk=carrier.pk)
+        ensure_allowed_to_add(by, CarrierReturn)
+        ensure_allowed(by, "change", carrier)  # park staff: their own carriers only
+        problems = return_problems(figures=figures, year=year, today=today)
+        if CarrierReturn.objects.current().filter(carrier=carrier, year=year).exists():
+            problems.setdefault("year", []).append(str(DUPLICATE_RETURN))
+        if problems:
+            raise ValidationError(problems)
+        carrier_return = CarrierReturn(carrier=carrier, year=year, created_by=by, **figures)
+        carrier_return.full_clean(exclude=["created_by", "carrier"], validate_constraints=False)
+        save_return(carrier_return)
+        entered = snapshot(carrier_return, RETURN_FIGURES)
+        changes = {"carrier": [None, str(carrier)], "year": [None, year]}
+        record(actor=by, action=AuditAction.CREATE, obj=carrier_return,
+               changes=changes | {name: [None, value] for name, value in entered.items()})  # fmt: skip
+    return carrier_return
+
+
+def return_update(
+    *, carrier_return: CarrierReturn, by, data: Mapping[str, Any], today: datetime.date | None = None
+) -> CarrierReturn:
+    """Change a draft's (or a returned return's) figures; a submitted or verified one is not edited (a verified one
+    is corrected by a new version)."""
+    today = today or timezone.localdate()
+    figures = _return_figures(data)
+    with transaction.atomic():
+        carrier_return = RETURN_WORKFLOW.lock(carrier_return)
+        ensure_allowed(by, "change", carrier_return)
+        if carrier_return.status not in return_rules.EDITABLE:
+            raise ValidationError(_("The return is “%(status)s” and can no longer be edited.")
+                                  % {"status": carrier_return.get_status_display()})  # fmt: skip
+        merged = {name: getattr(carrier_return, name) for name in RETURN_FIGURES} | figures
+        problems = return_problems(figures=merged, year=carrier_return.year, today=today)
+        if problems:
+            raise ValidationError(problems)
+        before = snapshot(carrier_return, RETURN_FIGURES)
+        for name, value in figures.items():
+            setattr(carrier_return, name, value)
+        carrier_return.full_clean(exclude=["created_by", "carrier"], validate_constraints=False)
+        save_return(carrier_return)
+        changes = changes_between(before, snapshot(carrier_return, RETURN_FIGURES))
+        if changes:
+            record(actor=by, action=AuditAction.UPDATE, obj=carrier_return, changes=changes)
+    return carrier_return
+
+
+def return_act(
+    *, carrier_return: CarrierReturn, move: str, by, message: str = "", today: datetime.date | None = None
+) -> CarrierReturn:
+    """Make one move of the return workflow (targets.return_workflow) on the locked row. Returns the return as it
+    now is (for `correct`, the new version)."""
+    return workflows.perform(RETURN_WORKFLOW, obj=carrier_return, move=move, by=by, message=message, today=today)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import views
+from targets import return_views, views
 from targets.reporting import views as report_views
 
 app_name = "targets"
@@ -29,6 +29,11 @@ urlpatterns = [
     path("rule-versions/<int:pk>/edit/", views.VersionEditView.as_view(), name="rule_version_edit"),
     path("rule-versions/<int:pk>/publish/", views.VersionPublishView.as_view(), name="rule_version_publish"),
     path("rule-versions/<int:pk>/discard/", views.VersionDiscardView.as_view(), name="rule_version_discard"),
+    path("returns/", return_views.ReturnListView.as_view(), name="returns"),
+    path("returns/new/", return_views.ReturnStartView.as_view(), name="return_start"),
+    path("returns/<int:pk>/", return_views.ReturnDetailView.as_view(), name="return_detail"),
+    path("returns/<int:pk>/edit/", return_views.ReturnUpdateView.as_view(), name="return_update"),
+    path("returns/<int:pk>/<slug:move>/", return_views.ReturnMoveView.as_view(), name="return_move"),
     path("torch-export/", views.TorchExportView.as_view(), name="torch_export"),
     path("reports/", report_views.ReportRunListView.as_view(), name="report_runs"),
     path("reports/new/", report_views.ReportRunTriggerView.as_view(), name="report_run_trigger"),

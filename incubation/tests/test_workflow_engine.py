@@ -23,6 +23,7 @@ from incubation.tests.factories import ApplicationFactory
 from incubation.workflow import APPLICATION_WORKFLOW, EXPERT_ASSIGNED
 from parks.models import Carrier
 from parks.tests.factories import BuildingFactory, UnitFactory
+from targets.return_workflow import RETURN_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -127,7 +128,7 @@ def test_the_api_commands_are_the_moves_of_the_tables(client_for, users, screeni
     schema = client_for(users[Role.OPERATOR]).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     paths = schema.json()["paths"]
     tables = (("applications", APPLICATION_WORKFLOW), ("operating-reports", REPORT_WORKFLOW),
-              ("residencies", RESIDENCY_WORKFLOW))  # fmt: skip
+              ("residencies", RESIDENCY_WORKFLOW), ("carrier-returns", RETURN_WORKFLOW))  # fmt: skip
     for prefix, workflow in tables:
         for move in workflow.moves.values():
             assert f"/api/v1/{prefix}/{{id}}/{move.name.replace('_', '-')}/" in paths, move.name

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from targets.api import views
+from targets.api.carrier_returns import CarrierReturnViewSet
 from targets.api.evaluations import CandidateViewSet, EvaluationViewSet, SchemeViewSet
 from targets.api.report_runs import ReportRunViewSet
 
@@ -12,6 +13,7 @@ router.register("report-runs", ReportRunViewSet, basename="reportrun")
 router.register("rule-schemes", SchemeViewSet, basename="scheme")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("cultivation-candidates", CandidateViewSet, basename="candidate")
+router.register("carrier-returns", CarrierReturnViewSet, basename="carrierreturn")
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard-data"),

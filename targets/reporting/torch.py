@@ -9,8 +9,10 @@ Where the figures come from:
 - **Tenants** (every enterprise in residency at some time in the year at a carrier the user may see, at the carrier
   of its latest such residency): the current version of its annual operating report for the year, counted only
   when verified; a tenant without one is listed with its report's status and no figures.
-- §7 fields the portal does not record (service staff, mentors, the incubation fund, the carrier's income, patent
-  applications) are columns left empty, and the 说明 sheet says so; no figure is made up.
+- §7 fields the portal cannot compute (professional staff, mentors, the incubation fund, the carrier's income, tenants
+  that applied for patents) come from the carrier's verified annual return for the year (targets.CarrierReturn,
+  entered by hand); a carrier without one leaves them empty, and so does the district row unless every carrier's
+  return is verified. The 说明 sheet says so; no figure is made up.
 
 Operating reports hold money in 万元 with two decimals; ×10 gives 千元 with one decimal, exactly (Decimal).
 Every figure is an SQL aggregate; the number of queries does not grow with the number of enterprises.
@@ -35,6 +37,7 @@ from incubation.models import Allocation, Residency, Transition
 from parks.choices import Stage, UnitKind
 from parks.models import Carrier, Unit
 from targets import selectors
+from targets.models import CarrierReturn
 
 PAGE = "targets.torch_export"
 WAN_TO_QIAN = Decimal(10)
@@ -60,9 +63,27 @@ class Column:
     header: str  # the §7 field in Chinese, with its unit
     kind: str  # "text" | "count" | "area" | "money"
     width: int = 14
-    recorded: bool = True  # False: a §7 field the portal does not record (left empty)
     note: str = ""
 
+
+RETURN_NOTE = (
+    "取自该载体当年已审核的载体年报（手工填报）；尚无已审核年报的载体留空；全区合计仅在全部载体均已审核时填写。"
+)
+# The incubator columns filled from the carrier's verified annual return (targets.CarrierReturn): column -> the
+# return's figure. Money is in 万元 there, 千元 here.
+RETURN_COLUMNS = {
+    "service_staff": "professional_staff",
+    "mentors": "mentors",
+    "fund_size": "fund_size",
+    "fund_cases": "fund_cases",
+    "total_income": "total_income",
+    "rent_income": "income_rent",
+    "service_income": "income_services",
+    "investment_income": "income_investment",
+    "tenants_patent_applications": "tenants_patent_applications",
+}
+
+_RETURN_MONEY = frozenset({"fund_size", "total_income", "rent_income", "service_income", "investment_income"})
 
 # fmt: off
 INCUBATOR_COLUMNS = [
@@ -74,17 +95,18 @@ INCUBATOR_COLUMNS = [
     Column("new_tenants", "当年新增在孵企业数（家）", "count", note="当年首次入驻本基地的企业（新入驻企业指标）。"),
     Column("graduates", "当年毕业企业数（家）", "count", note="当年的毕业记录数。"),
     Column("graduates_cumulative", "累计毕业企业数（家）", "count", note="截至当年 12 月 31 日的全部毕业记录数。"),
-    Column("service_staff", "孵化器专业孵化服务人员数（人）", "count", recorded=False),
-    Column("mentors", "创业导师人数（人）", "count", recorded=False),
-    Column("fund_size", "孵化基金总额（千元）", "money", recorded=False),
-    Column("fund_cases", "孵化基金投资案例数（个）", "count", recorded=False),
-    Column("total_income", "孵化器总收入（千元）", "money", recorded=False),
-    Column("rent_income", "其中：房租及物业收入（千元）", "money", recorded=False),
-    Column("service_income", "其中：孵化服务收入（千元）", "money", recorded=False),
-    Column("investment_income", "其中：投资收入（千元）", "money", recorded=False),
+    Column("service_staff", "孵化器专业孵化服务人员数（人）", "count", note=RETURN_NOTE),
+    Column("mentors", "创业导师人数（人）", "count", note=RETURN_NOTE),
+    Column("fund_size", "孵化基金总额（千元）", "money", note=RETURN_NOTE),
+    Column("fund_cases", "孵化基金投资案例数（个）", "count", note=RETURN_NOTE),
+    Column("total_income", "孵化器总收入（千元）", "money",
+           note=RETURN_NOTE + "房租物业、孵化服务、投资、财政补贴及其他收入之和。"),
+    Column("rent_income", "其中：房租及物业收入（千元）", "money", note=RETURN_NOTE),
+    Column("service_income", "其中：孵化服务收入（千元）", "money", note=RETURN_NOTE),
+    Column("investment_income", "其中：投资收入（千元）", "money", note=RETURN_NOTE),
     Column("tenants_financed", "当年获得投融资的在孵企业数（家）", "count",
            note="当年在孵期间有融资记录的企业（获得融资的在孵企业指标）。"),
-    Column("tenants_patent_applications", "当年申请专利的在孵企业数（家）", "count", recorded=False),
+    Column("tenants_patent_applications", "当年申请专利的在孵企业数（家）", "count", note=RETURN_NOTE),
     Column("tenants_with_ip", "拥有有效知识产权的在孵企业数（家）", "count",
            note="当年在孵、且当年已审核年报中有效知识产权合计大于 0 的企业。"),
 ]
@@ -209,6 +231,13 @@ def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> lis
         .values_list("carrier", "n")
     )
 
+    returns = {
+        row["carrier_id"]: row
+        for row in CarrierReturn.objects.current()
+        .filter(year=year, carrier__in=ids, status=ReportStatus.VERIFIED)
+        .values("carrier_id", *RETURN_COLUMNS.values())
+    }
+
     def figure(source: dict, code: str) -> int | None:
         value = source[code].yearly
         return int(value) if value is not None else None
@@ -229,6 +258,7 @@ def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> lis
                 "graduates_cumulative": graduates_all.get(carrier.pk, 0),
                 "tenants_financed": figure(carrier_figures, "tenants_financed"),
                 "tenants_with_ip": with_ip.get(carrier.pk, 0),
+                **_return_figures(returns.get(carrier.pk)),
             }
         )
     if district_figures is not None:
@@ -247,9 +277,29 @@ def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> lis
                 "graduates_cumulative": sum(row["graduates_cumulative"] for row in rows),
                 "tenants_financed": figure(district_figures, "tenants_financed"),
                 "tenants_with_ip": district_with_ip,
+                **_district_return_figures(returns, carrier_count=len(ids)),
             },
         )
     return rows
+
+
+def _return_figures(carrier_return: dict | None) -> dict[str, Any]:
+    """The columns a verified return fills, money in 千元; nothing without one."""
+    if carrier_return is None:
+        return {}
+    return {
+        column: wan_to_qian(carrier_return[field]) if column in _RETURN_MONEY else carrier_return[field]
+        for column, field in RETURN_COLUMNS.items()
+    }
+
+
+def _district_return_figures(returns: dict[int, dict], *, carrier_count: int) -> dict[str, Any]:
+    """The district's sums of the returns' columns, only when every carrier's return is verified (a partial sum would
+    read as the district's figure)."""
+    if not returns or len(returns) < carrier_count:
+        return {}
+    rows = [_return_figures(row) for row in returns.values()]
+    return {column: sum(row[column] for row in rows) for column in RETURN_COLUMNS}
 
 
 def tenant_rows(*, year: int, carriers: list[Carrier]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from incubation.roster_export import download as attachment
-from targets.reporting.torch import INCUBATOR_COLUMNS, TENANT_COLUMNS, Column, TorchExport
+from targets.reporting.torch import INCUBATOR_COLUMNS, RETURN_COLUMNS, TENANT_COLUMNS, Column, TorchExport
 
 NUMBER_FORMATS = {"money": "#,##0.0", "area": "#,##0.00", "count": "0"}
 SHEET_INCUBATORS = "孵化载体"
@@ -49,12 +49,12 @@ def _sheet(workbook, title: str, heading: str, columns: list[Column], rows: list
     title_cell.font = Font(bold=True, size=13)
     sheet.append([title_cell])
     header_fill = PatternFill("solid", fgColor="E3EBF5")
-    missing_fill = PatternFill("solid", fgColor="EEEEEE")
+    by_hand_fill = PatternFill("solid", fgColor="FFF4DB")  # filled from the carriers' returns, entered by hand
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = Font(bold=True, color="000000" if column.recorded else "777777")
-        cell.fill = header_fill if column.recorded else missing_fill
+        cell.font = Font(bold=True)
+        cell.fill = by_hand_fill if column.key in RETURN_COLUMNS else header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         header.append(cell)
     sheet.append(header)
@@ -103,10 +103,9 @@ def _notes(workbook, export: TorchExport) -> None:
     sheet.append(header)
     for sheet_name, columns in ((SHEET_INCUBATORS, INCUBATOR_COLUMNS), (SHEET_TENANTS, TENANT_COLUMNS)):
         for column in columns:
-            note = column.note if column.recorded else "平台未登记此项，导出时留空，请载体据实填报。"
-            if not note:
+            if not column.note:
                 continue
-            cells = [WriteOnlyCell(sheet, value=text) for text in (sheet_name, column.header, note)]
+            cells = [WriteOnlyCell(sheet, value=text) for text in (sheet_name, column.header, column.note)]
             for cell in cells:
                 cell.alignment = wrap
             sheet.append(cells)

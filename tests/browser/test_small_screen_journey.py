@@ -92,6 +92,7 @@ JOURNEYS = {
             "/targets/cultivation/",
             "/targets/rules/",
             "/targets/rules/tech_sme_evaluation/",
+            "/targets/returns/",
         ],
     ),
     "enterprise, Chinese": (
@@ -110,7 +111,15 @@ JOURNEYS = {
     "bureau, English": (
         "bureau",
         "en-US",
-        ["/", "/targets/", "/targets/indicators/", "/targets/plans/", "/targets/reports/", "/enterprises/"],
+        [
+            "/",
+            "/targets/",
+            "/targets/indicators/",
+            "/targets/plans/",
+            "/targets/reports/",
+            "/enterprises/",
+            "/targets/returns/",
+        ],
     ),
 }
 

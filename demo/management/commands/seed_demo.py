@@ -32,13 +32,15 @@ from enterprises.models import (
 )
 from incubation.models import Allocation, Residency
 from parks.models import Building, Carrier, FocusField, Unit
-from targets.models import Scheme, TargetPlan
+from targets.models import CarrierReturn, Scheme, TargetPlan
 from targets.services import (
     FIRST_ADDABLE_YEAR,
     mark_candidate,
     plan_add_year,
     record_evaluations,
     record_follow_up,
+    return_act,
+    return_create,
 )
 
 DEMO_PASSWORD = "Linzi@Demo2026"
@@ -223,6 +225,7 @@ class Command(BaseCommand):
                 )
             self._near_the_line(users["operator"], users["park"])
             self._this_years_targets(users["bureau"])
+            self._carrier_returns(users["operator"], users["park"])
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _name, role in DEMO_USERS:
@@ -363,6 +366,44 @@ class Command(BaseCommand):
             targets=[{"indicator": "tech_smes", "form": "yearly", "value": Decimal(6)},
                      {"indicator": "htes", "form": "yearly", "value": Decimal(3)}],
         )  # fmt: skip
+
+    def _carrier_returns(self, operator: User, park_staff: User) -> None:
+        """A return for every carrier and year from 2021 to last year, verified, except last year's at three parks:
+        大数据产业园's a draft its manager has begun, 新医药's submitted and awaiting the operating company,
+        智能制造's returned with a comment. The figures are made up (the scale follows each carrier's size)."""
+        today = timezone.localdate()
+        last = today.year - 1
+        pending = {"big-data": "draft", "new-medicine": "submitted", "intelligent-manufacturing": "returned"}
+        for index, carrier in enumerate(Carrier.objects.order_by("sort_order", "id")):
+            by = park_staff if carrier.code == "big-data" else operator
+            scale = 3 if carrier.kind == "core" else 1
+            for year in range(2021, last + 1):
+                if CarrierReturn.objects.filter(carrier=carrier, year=year).exists():
+                    continue
+                grow = year - 2020
+                figures = {
+                    "operator_staff": 6 * scale + grow, "professional_staff": 5 * scale + grow,
+                    "certified_staff": 3 * scale + grow // 2, "mentors": 4 * scale + grow + index,
+                    "fund_size": Decimal(300 * scale + 50 * grow), "fund_invested": Decimal(60 * scale + 20 * grow),
+                    "fund_cases": scale + grow // 2, "fund_invested_tenants": scale + grow // 2,
+                    "income_rent": Decimal(180 * scale + 15 * grow), "income_services": Decimal(40 * scale + 12 * grow),
+                    "income_investment": Decimal(5 * grow), "income_subsidies": Decimal(50 * scale),
+                    "income_other": Decimal(3 + index), "events_held": 8 * scale + 2 * grow,
+                    "training_sessions": 3 * scale + grow, "training_attendance": 90 * scale + 20 * grow,
+                    "public_platforms": scale, "tenants_patent_applications": 0,
+                }  # fmt: skip
+                state = pending.get(carrier.code, "verified") if year == last else "verified"
+                if state == "draft":
+                    figures = {name: figures[name] for name in ("operator_staff", "professional_staff", "mentors")}
+                carrier_return = return_create(carrier=carrier, year=year, by=by, data=figures)
+                if state == "draft":
+                    continue
+                carrier_return = return_act(carrier_return=carrier_return, move="submit", by=by)
+                if state == "returned":
+                    return_act(carrier_return=carrier_return, move="return", by=operator,
+                               message="培训人次与培训记录不一致，请核对后重新提交（演示）")  # fmt: skip
+                elif state == "verified":
+                    return_act(carrier_return=carrier_return, move="verify", by=operator)
 
     def _residencies(self) -> None:
         """Demo tenants: each demo enterprise in residence at the carrier of its field, with a unit let."""
