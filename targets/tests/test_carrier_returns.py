@@ -192,6 +192,10 @@ def test_the_pages_answer_each_role_with_other_carriers_ids(visit, users, own_pa
     expected = {Role.OPERATOR: 302, Role.PARK_STAFF: 404, Role.BUREAU: 403, None: 302}.get(role, 403)
     assert edit.status_code == expected
     assert CarrierReturn.objects.get(pk=theirs.pk).mentors == (5 if role == Role.OPERATOR else None)
+    if role in (Role.PARK_STAFF, Role.BUREAU):  # a move on another carrier's return: absent, or refused
+        move = client.post(reverse("targets:return_move", args=[theirs.pk, "submit"]))
+        assert move.status_code == {Role.PARK_STAFF: 404, Role.BUREAU: 403}[role]
+        assert CarrierReturn.objects.get(pk=theirs.pk).status == S.DRAFT
 
 
 def test_park_staff_file_a_return_in_the_browser_forms(client_for, users, own_park):
@@ -346,3 +350,34 @@ def test_the_api_list_costs_the_same_queries_at_two_sizes(client_for, users, dja
             started(carrier, users[Role.OPERATOR], year=year)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/api/v1/carrier-returns/").json()["count"] == 4
+
+
+# Each role, on the park administrator's own carrier's return and another carrier's: (read, change, submit) answers
+# through the API. Park staff meet another carrier's return as absent (404); the bureau reads and writes nothing.
+API_MATRIX = {
+    Role.ADMIN: ((200, 200, 200), (200, 200, 200)),
+    Role.OPERATOR: ((200, 200, 200), (200, 200, 200)),
+    Role.PARK_STAFF: ((200, 200, 200), (404, 404, 404)),
+    Role.BUREAU: ((200, 403, 403), (200, 403, 403)),
+    Role.EXPERT: ((403, 403, 403), (403, 403, 403)),
+    Role.ENTERPRISE: ((403, 403, 403), (403, 403, 403)),
+    None: ((403, 403, 403), (403, 403, 403)),
+}
+
+
+@pytest.mark.parametrize("role", API_MATRIX, ids=lambda role: role or "anonymous")
+def test_the_api_answers_each_role_with_other_carriers_ids(visit, users, own_park, other_park, role):
+    client = visit(role)
+    for carrier, expected in zip((own_park, other_park), API_MATRIX[role], strict=True):
+        carrier_return = started(carrier, users[Role.OPERATOR], **(FIGURES | {"mentors": 3}))
+        url = f"/api/v1/carrier-returns/{carrier_return.pk}/"
+        answers = (
+            client.get(url).status_code,
+            client.patch(url, {"mentors": 9}, content_type="application/json").status_code,
+            client.post(url + "submit/", {}, content_type="application/json").status_code,
+        )
+        assert answers == expected, (carrier.code, answers)
+        carrier_return.refresh_from_db()
+        changed = expected[1] == 200
+        assert carrier_return.mentors == (9 if changed else 3)
+        assert carrier_return.status == (S.SUBMITTED if changed else S.DRAFT)
