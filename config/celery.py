@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "enterprises.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Carriers' annual returns (docs/carrier-returns.md): carriers that have not filed are reminded on the same days.
+    "targets.send_return_reminders": {
+        "task": "targets.send_return_reminders",
+        "schedule": crontab(hour=8, minute=40),
+    },
     # Progress reports (docs/reports.md): last year's yearly report on 5 January, an interim one every month, and
     # the sweep that requeues (or fails) runs whose worker died.
     "targets.schedule_yearly_report": {

@@ -115,7 +115,8 @@ class ReportStatus(models.TextChoices):
 
 
 class ReminderKind(models.TextChoices):
-    """Why an enterprise was reminded to file: its deadline is near, very near, past (weekly), or staff asked."""
+    """Why an enterprise (or a carrier, for its annual return) was reminded to file: its deadline is near, very near,
+    past (weekly), or staff asked."""
 
     DUE_SOON = "due_soon", _("Deadline in two weeks")
     DUE_IMMINENT = "due_imminent", _("Deadline in three days")

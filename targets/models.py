@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.access import RestrictedQuerySet
 from accounts.phrasebook import in_reader_language
 from accounts.roles import sees_every_carrier
-from enterprises.choices import ReportStatus
+from enterprises.choices import ReminderKind, ReportStatus
 from enterprises.models import Enterprise
 from parks.choices import AccreditationLevel
 from targets.choices import (
@@ -781,3 +781,39 @@ class CarrierReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.year} v{self.version}"
+
+
+class ReturnReminderQuerySet(RestrictedQuerySet):
+    def scope_for(self, user, action: str) -> ReturnReminderQuerySet:
+        if sees_every_carrier(user, action, CarrierReturn):
+            return self
+        return self.filter(carrier__staff=user)
+
+
+class ReturnReminder(models.Model):
+    """One reminder to file a carrier's annual return, sent to the carrier's staff. Unique per (carrier, year, kind,
+    sequence), so a repeated run of the daily job sends nothing twice (`sequence`: the week overdue for OVERDUE
+    reminders, 0 otherwise; the kinds are the operating reports' ReminderKind)."""
+
+    carrier = models.ForeignKey(
+        "parks.Carrier", verbose_name=_("carrier"), on_delete=models.CASCADE, related_name="return_reminders"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    due_on = models.DateField(_("due on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    objects = ReturnReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual return reminder")
+        verbose_name_plural = _("annual return reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "year", "kind", "sequence"], name="returnreminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.year} {self.kind} {self.sequence}"

@@ -56,3 +56,17 @@ RETURN_TO_VERIFY_BODY = define(
     "carrier_return.to_verify.body", _("Please verify the return or send it back with a comment.")
 )
 RETURN_VERIFIED_BODY = define("carrier_return.verified.body", _("The return has been verified and is now locked."))
+# The daily reminder to file a carrier's annual return (targets.services.return_reminders_send).
+RETURN_REMINDER_SUBJECT = define(
+    "carrier_return.reminder.subject", _("Please file the annual return %(year)s of %(carrier)s")
+)
+RETURN_REMINDER_DUE = define(
+    "carrier_return.reminder.due",
+    _("The annual return %(year)s of %(carrier)s is due on %(date)s, with the tenants' operating reports. Please "
+      "file it in time."),
+)  # fmt: skip
+RETURN_REMINDER_OVERDUE = define(
+    "carrier_return.reminder.overdue",
+    _("The annual return %(year)s of %(carrier)s was due on %(date)s and is %(days)s days overdue: the Torch "
+      "statistics leave its figures empty until it is verified. Please file it now."),
+)  # fmt: skip

@@ -25,7 +25,13 @@ from targets.filters import CarrierReturnFilter
 from targets.forms import CarrierReturnForm, ReturnStartForm
 from targets.models import PORTAL_FIGURE_NAMES, CarrierReturn
 from targets.return_workflow import RETURN_WORKFLOW
-from targets.selectors.carrier_returns import carriers_to_file, return_list, return_moves, return_versions
+from targets.selectors.carrier_returns import (
+    carriers_to_file,
+    return_deadline,
+    return_list,
+    return_moves,
+    return_versions,
+)
 
 # The portal figure -> the indicator whose drill-down lists the records behind it.
 FIGURE_INDICATORS = {
@@ -59,10 +65,14 @@ class ReturnListView(RestrictedListView):
         return returns
 
     def get_context_data(self, **kwargs):
-        user, year = self.request.user, filing_year(timezone.localdate())
+        today = timezone.localdate()
+        user, year = self.request.user, filing_year(today)
         can_file = can(user, "add", CarrierReturn)
+        deadline = return_deadline(year=year)
         return super().get_context_data(
             due_year=year,
+            deadline=deadline,
+            days_overdue=deadline.days_overdue(today),
             not_filed=list(carriers_to_file(user=user, year=year, action="add" if can_file else "view")),
             can_file=can_file,
             **kwargs,

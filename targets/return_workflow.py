@@ -37,6 +37,8 @@ from targets.models import CarrierReturn
 from targets.return_rules import RETURN_FIGURES, portal_figures, return_problems, save_return
 
 FILERS = STAFF_ROLES
+# A return counts as filed once submitted (the reminders stop); returned for correction, it is due again.
+FILED = frozenset({S.SUBMITTED, S.VERIFIED})
 REVIEWERS = OPERATING_ROLES
 
 FILER = Party(

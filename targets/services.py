@@ -10,18 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import workflows
 from accounts.access import ensure_allowed, ensure_allowed_to_add
 from accounts.audit import changes_between, only_fields, record, snapshot
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
+from accounts.roles import GROUP_NAMES, Role
+from accounts.services import notify
 from enterprises.models import Enterprise
+from enterprises.services import REMIND_DAYS_BEFORE, reminder_kind
 from parks.models import Carrier
-from targets import return_rules
+from targets import phrases, return_rules
 from targets.choices import CriterionKind, Operator, RunStatus
 from targets.indicators import INDICATORS
 from targets.metrics import METRICS, load_facts
@@ -33,6 +37,7 @@ from targets.models import (
     Evaluation,
     FollowUp,
     ReportRun,
+    ReturnReminder,
     Scheme,
     SchemeVersion,
     Target,
@@ -41,6 +46,7 @@ from targets.models import (
 )
 from targets.return_rules import DUPLICATE_RETURN, RETURN_FIGURES, return_problems, save_return
 from targets.return_workflow import RETURN_WORKFLOW
+from targets.selectors.carrier_returns import ReturnDue, returns_due
 from targets.selectors.evaluation import judge, judge_enterprises
 
 TARGET_FIELDS = ("form", "comparison", "value", "level", "note")
@@ -605,3 +611,55 @@ def return_act(
     """Make one move of the return workflow (targets.return_workflow) on the locked row. Returns the return as it
     now is (for `correct`, the new version)."""
     return workflows.perform(RETURN_WORKFLOW, obj=carrier_return, move=move, by=by, message=message, today=today)
+
+
+RETURN_REMINDER_LOCK_KEY = 4_010_001  # issue #10, targets app: the return reminder job's advisory lock
+
+
+def _return_reminder_recipients(carrier_id: int) -> list[User]:
+    """The carrier's own staff; for a carrier without any, the operating company, who files for it."""
+    staff = list(User.objects.filter(is_active=True, managed_carriers=carrier_id).order_by("pk"))
+    return staff or list(User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.OPERATOR]).order_by("pk"))
+
+
+def _send_return_reminder(due: ReturnDue, *, kind: str, sequence: int, today: datetime.date) -> ReturnReminder | None:
+    """Record the reminder (once: the unique key) and tell the carrier's staff; None if it was sent already."""
+    recipients = _return_reminder_recipients(due.carrier.pk)
+    reminder = ReturnReminder(carrier=due.carrier, year=due.deadline.year, kind=kind, sequence=sequence,
+                              due_on=due.deadline.due_on, recipients=len(recipients))  # fmt: skip
+    try:
+        with transaction.atomic():
+            reminder.save()
+    except IntegrityError:
+        return None
+    words = {"year": due.deadline.year, "carrier": due.carrier.name, "date": due.deadline.due_on}
+    if due.deadline.due_on < today:
+        body = phrases.RETURN_REMINDER_OVERDUE(**words, days=due.deadline.days_overdue(today))
+    else:
+        body = phrases.RETURN_REMINDER_DUE(**words)
+    notify(recipients=recipients, subject=phrases.RETURN_REMINDER_SUBJECT(year=due.deadline.year,
+           carrier=due.carrier.name), body=body, link=reverse("targets:returns"))  # fmt: skip
+    record(
+        actor=None,
+        action=AuditAction.CREATE,
+        obj=reminder,
+        changes={"year": [None, due.deadline.year], "kind": [None, kind], "recipients": [None, len(recipients)]},
+    )
+    return reminder
+
+
+def return_reminders_send(*, today: datetime.date | None = None) -> int:
+    """The daily job: remind the staff of every carrier that has not filed (submitted or verified) its return for
+    last year, 14 and 3 days before the deadline and weekly once it is overdue (the operating reports' schedule,
+    enterprises.services.reminder_kind). Idempotent: each reminder is a unique row, so a repeated run (or two at once:
+    an advisory lock orders them) sends nothing twice. Returns how many reminders were sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RETURN_REMINDER_LOCK_KEY])
+        for due in returns_due(today=today, within_days=REMIND_DAYS_BEFORE[0]):
+            kind = reminder_kind(due_on=due.deadline.due_on, today=today)
+            if kind is not None:
+                sent += _send_return_reminder(due, kind=kind[0], sequence=kind[1], today=today) is not None
+    return sent

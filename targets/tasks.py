@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from targets import dashboard
+from targets import dashboard, services
 from targets.choices import ReportKind
 from targets.reporting.services import execute_report_run, sweep_stale_runs, trigger_report_run
 from targets.services import record_evaluations
@@ -85,3 +85,11 @@ def evaluate_enterprises(scheme: str | None = None, year: int | None = None) -> 
         run = record_evaluations(scheme=code, year=year or today.year, on=today)
         recorded[code] = run.recorded
     return recorded
+
+
+@shared_task(name="targets.send_return_reminders", ignore_result=True)
+def send_return_reminders(today: str | None = None) -> int:
+    """Daily: remind the staff of the carriers that have not filed last year's annual return when its deadline is
+    near or past (targets.services.return_reminders_send: each reminder once, however often this runs). `today`
+    (ISO date) is for a run by hand."""
+    return services.return_reminders_send(today=datetime.date.fromisoformat(today) if today else None)

@@ -3,13 +3,19 @@ return's versions and the moves a person may make on it."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts import workflows
 from accounts.roles import carriers_in_scope
+from enterprises.choices import ReportPeriod
+from enterprises.periods import Deadline
+from enterprises.selectors import report_deadline
 from parks.models import Carrier
 from targets.models import CarrierReturn
-from targets.return_workflow import RETURN_WORKFLOW
+from targets.return_workflow import FILED, RETURN_WORKFLOW
 
 
 def return_list(*, user, action: str = "view") -> QuerySet[CarrierReturn]:
@@ -40,3 +46,29 @@ def return_moves(
     return workflows.offers(
         RETURN_WORKFLOW, user=user, obj=carrier_return, may_change=may_change, check_preconditions=check_preconditions
     )
+
+
+def return_deadline(*, year: int) -> Deadline:
+    """When the carriers' returns for `year` are due: with the tenants' annual operating reports, which the Torch
+    survey collects at the same time (31 March of the next year unless the operating company set another date at
+    /enterprises/reports/deadlines/)."""
+    return report_deadline(year=year, period=ReportPeriod.ANNUAL)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnDue:
+    """A carrier that has not filed (submitted or verified) its return for a year whose deadline is near or past."""
+
+    carrier: Carrier
+    deadline: Deadline
+
+
+def returns_due(*, today: datetime.date, within_days: int) -> list[ReturnDue]:
+    """Every carrier without a filed return for last year, once that year's deadline is at most `within_days` away
+    or past (nothing before): two queries."""
+    deadline = return_deadline(year=today.year - 1)
+    if (deadline.due_on - today).days > within_days:
+        return []
+    filed = CarrierReturn.objects.filter(carrier=OuterRef("pk"), year=deadline.year, status__in=FILED)
+    carriers = Carrier.objects.filter(~Exists(filed)).order_by("sort_order", "pk")
+    return [ReturnDue(carrier=carrier, deadline=deadline) for carrier in carriers]

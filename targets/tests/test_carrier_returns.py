@@ -17,9 +17,10 @@ from conftest import make_user
 from enterprises.choices import ReportStatus as S
 from parks.models import Carrier
 from targets import services
-from targets.models import CarrierReturn
+from targets.models import CarrierReturn, ReturnReminder
 from targets.reporting import torch, torch_xlsx
 from targets.return_rules import RETURN_FIGURES, portal_figures
+from targets.selectors.carrier_returns import return_deadline, returns_due
 from targets.tests import dataset
 from targets.tests.test_torch_export import by_name, sheet_rows, workbook
 
@@ -381,3 +382,69 @@ def test_the_api_answers_each_role_with_other_carriers_ids(visit, users, own_par
         changed = expected[1] == 200
         assert carrier_return.mentors == (9 if changed else 3)
         assert carrier_return.status == (S.SUBMITTED if changed else S.DRAFT)
+
+
+def test_carriers_that_have_not_filed_are_reminded_on_the_operating_reports_schedule(users, own_park, other_park):
+    """Last year's return is due with the tenants' annual reports (31 March): carriers without a submitted or
+    verified return are reminded 14 and 3 days before and weekly after, each reminder once; their staff are told,
+    and the operating company for a carrier without staff of its own. A submitted return stops the reminders; a
+    draft does not."""
+    carriers = Carrier.objects.count()
+    filed(other_park, users[Role.OPERATOR], year=2025)  # submitted: not reminded
+    started(own_park, users[Role.PARK_STAFF], year=2025, mentors=2)  # a draft: still reminded
+    assert services.return_reminders_send(today=datetime.date(2026, 3, 16)) == 0  # 15 days before
+    assert services.return_reminders_send(today=datetime.date(2026, 3, 17)) == carriers - 1
+    assert services.return_reminders_send(today=datetime.date(2026, 3, 17)) == 0  # once, however often it runs
+    assert not ReturnReminder.objects.filter(carrier=other_park).exists()
+    told = Notification.objects.get(recipient=users[Role.PARK_STAFF])
+    # The words kept besides the phrase are in the portal's language.
+    assert told.subject == "请填报大数据产业园 2025 年载体年报"
+    assert "截止日期为 2026-03-31" in told.body, told.body
+    assert told.link == reverse("targets:returns")
+    core = ReturnReminder.objects.get(carrier__code="qizhihui", kind="due_soon")
+    assert core.recipients == 1  # the operating company's one user here
+    assert Notification.objects.filter(recipient=users[Role.OPERATOR]).count() == carriers - 2
+    assert core.due_on == datetime.date(2026, 3, 31) and core.year == 2025
+
+    assert services.return_reminders_send(today=datetime.date(2026, 3, 29)) == carriers - 1  # three days before
+    assert services.return_reminders_send(today=datetime.date(2026, 4, 1)) == carriers - 1  # overdue, week 1
+    assert services.return_reminders_send(today=datetime.date(2026, 4, 7)) == 0  # still week 1
+    mine = CarrierReturn.objects.get(carrier=own_park, year=2025)
+    services.return_update(carrier_return=mine, by=users[Role.PARK_STAFF], data=FIGURES, today=TODAY)
+    services.return_act(carrier_return=mine, move="submit", by=users[Role.PARK_STAFF])
+    assert services.return_reminders_send(today=datetime.date(2026, 4, 8)) == carriers - 2  # week 2, not big-data
+    assert list(
+        ReturnReminder.objects.filter(carrier=own_park).order_by("sent_at", "pk").values_list("kind", "sequence")
+    ) == [("due_soon", 0), ("due_imminent", 0), ("overdue", 1)]
+
+
+def test_the_reminder_job_runs_from_celery_and_beat_declares_it(users, own_park):
+    from config.celery import app
+    from targets.tasks import send_return_reminders
+
+    entry = app.conf.beat_schedule["targets.send_return_reminders"]
+    assert entry["task"] == send_return_reminders.name
+    assert send_return_reminders.apply(args=["2026-04-01"]).get() == Carrier.objects.count()
+    assert send_return_reminders.apply(args=["2026-04-01"]).get() == 0
+
+
+@pytest.mark.parametrize("size", [0, 12])
+def test_finding_the_carriers_to_remind_costs_the_same_queries_at_two_sizes(users, size,
+                                                                           django_assert_max_num_queries):  # fmt: skip
+    for n in range(size):
+        Carrier.objects.create(code=f"extra-{n}", kind="park", name=f"另一园区{n}", stages=["incubator"])
+    with django_assert_max_num_queries(2):
+        due = returns_due(today=datetime.date(2026, 4, 1), within_days=14)
+    assert len(due) == Carrier.objects.count()
+
+
+def test_the_list_says_when_last_years_return_is_due(client_for, users, own_park):
+    """Above the list, the carriers with no return for last year yet, with its deadline (or how late it is)."""
+    from django.utils import timezone
+
+    page = client_for(users[Role.PARK_STAFF]).get(reverse("targets:returns")).content.decode()
+    today = timezone.localdate()
+    deadline = return_deadline(year=today.year - 1)
+    late = (today - deadline.due_on).days
+    expected = f"已逾期 {late} 天" if late > 0 else "与在孵企业年度经营数据同时截止"
+    assert f"截止日期 {deadline.due_on:%Y-%m-%d}，{expected}" in page
