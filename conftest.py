@@ -52,6 +52,7 @@ def ensure_reference_data() -> None:
         load_target_counting(apps)
         importlib.import_module("targets.migrations.0002_plan_2021").seed(apps, None)
         importlib.import_module("targets.migrations.0006_tech_sme_and_hte_rules").ship(apps, None)
+        importlib.import_module("targets.migrations.0013_accreditation_rules").ship(apps, None)
         sync_role_groups()
 
 

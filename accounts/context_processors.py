@@ -31,6 +31,7 @@ def navigation(request) -> dict:
             "torch_export": can(user, "view", "targets.torch_export"),
             "carrier_returns": can(user, "view", "targets.carrierreturn"),
             "cultivation": can(user, "view", "targets.cultivation"),
+            "readiness": can(user, "view", "targets.readiness"),
             "report_runs": can(user, "view", "targets.reportrun"),
             "admin_site": Role.ADMIN in roles,
             "api_docs": bool(roles),

@@ -214,6 +214,9 @@ PAGES: dict[str, dict[str, frozenset[Role]]] = {
     "enterprises.reports_not_filed": {"view": TENANT_OVERSIGHT},
     # The cultivation list (targets.views.CultivationListView): candidates among the tenants in the reader's scope.
     "targets.cultivation": {"view": TENANT_OVERSIGHT},
+    # Accreditation readiness (targets.readiness_views): every carrier for the operating company and the bureau, park
+    # staff their own.
+    "targets.readiness": {"view": TENANT_OVERSIGHT},
 }
 
 # Who a self sign-up becomes: an enterprise user (企业用户), with no enterprise until they register it.

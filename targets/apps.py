@@ -9,7 +9,8 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets and reports")
 
     def ready(self) -> None:
+        # The carriers' metrics join the library of targets.metrics when their module is imported.
         # local import: app registry (apps.py is imported before the models are loaded)
-        from targets import signals
+        from targets import carrier_metrics, signals  # noqa: F401
 
         signals.connect()

@@ -71,6 +71,9 @@ class Unit(models.TextChoices):
     MONTHS = "months", _("months")
     YES_NO = "yes_no", _("yes or no")
     POINTS = "points", _("points")
+    SQUARE_METRES = "m2", "m²"
+    PER_TEN_TENANTS = "per_10", _("per 10 tenants")
+    PER_THOUSAND_M2 = "per_1000m2", _("per 1,000 m²")
 
 
 class CriterionResult(models.TextChoices):
@@ -104,3 +107,25 @@ class Figure(models.TextChoices):
     DESIGNS = "designs", _("designs")
     SOFTWARE_COPYRIGHTS = "software_copyrights", _("software copyrights")
     TOTAL_ASSETS = "total_assets", _("total assets")
+
+
+class CarrierFigure(models.TextChoices):
+    """What a carrier's metric counts (targets.carrier_metrics), named as the gap's words read it ("5 more
+    tenants needed")."""
+
+    TENANTS = "tenants", _("tenants")
+    GRADUATES = "graduates", _("graduates")
+    MENTORS = "mentors", _("mentors")
+    PROFESSIONAL_STAFF = "professional_staff", _("professional incubation staff")
+    FUND_CASES = "fund_cases", _("fund investment cases")
+    FINANCED_TENANTS = "financed_tenants", _("financed tenants")
+    FUND_INVESTED_TENANTS = "fund_invested_tenants", _("tenants invested in by the fund")
+    PATENT_APPLICANTS = "patent_applicants", _("tenants applying for patents")
+    IP_HOLDERS = "ip_holders", _("tenants holding valid IP")
+    GROWING_TENANTS = "growing_tenants", _("fast-growing tenants")
+    TECH_SMES = "tech_smes", _("registered tech SMEs")
+    NEW_HTES = "new_htes", _("new high-tech enterprises")
+    RECENT_TENANTS = "recent_tenants", _("tenants registered in the last year")
+    RETURN_YEARS = "return_years", _("years of verified returns")
+    LET_AREA = "let_area", _("m² let to tenants")
+    NON_RENT_INCOME = "non_rent_income", _("× 10k yuan of income other than rent")

@@ -169,9 +169,9 @@ class CriterionForm(BootstrapFormMixin, forms.Form):
     )
     BANDS_HELP = _("Bands: one a line, lowest first: “-: 0” from the bottom, “≥ 10: 4” from 10 on, “> 5000: 4” above.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subject: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = metric_choices()
+        choices = metric_choices(subject)
         self.fields["metric"].choices = [("", "—"), *choices]
         self.fields["threshold_metric"].choices = [("", "—"), *choices]
 

@@ -16,7 +16,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from accounts.phrasebook import Phrase
 from enterprises.choices import EnterpriseKind, HighTechField, ReportPeriod, ReportStatus
 from enterprises.models import HTECertificate, OperatingReport
 from targets import phrases
-from targets.choices import Figure, Operator, Unit
+from targets.choices import Figure, Operator, SchemeSubject, Unit
 
 HUNDRED = Decimal(100)
 
@@ -90,6 +90,14 @@ class EnterpriseFacts:
         return dataclasses.replace(self, figures=figures)
 
 
+class JudgedFacts(Protocol):
+    """What the engine needs of any facts it judges (an enterprise's, a carrier's): the day of the judgement, to which
+    ages and limits count."""
+
+    @property
+    def on(self) -> datetime.date: ...
+
+
 @dataclasses.dataclass(frozen=True)
 class Measure:
     """A metric's value (None: unknown, `missing` names what is lacking), the date a duration counts from, what
@@ -107,11 +115,13 @@ class Metric:
     code: str
     label: Any  # lazily translated
     unit: Unit
-    compute: Callable[[EnterpriseFacts], Measure]
+    compute: Callable[[Any], Measure]  # EnterpriseFacts, or a carrier's facts for a carrier metric
     # Not on the portal's records: a person checks the evidence (the result "needs manual review").
     manual: bool = False
     # What must change to meet a threshold: (facts, measure, operator, threshold) -> words, or None.
-    gap: Callable[[EnterpriseFacts, Measure, str, Decimal], Phrase | None] | None = None
+    gap: Callable[[Any, Measure, str, Decimal], Phrase | None] | None = None
+    # Whom it measures (targets.choices.SchemeSubject): an enterprise's facts, or a carrier's (targets.carrier_metrics).
+    subject: str = SchemeSubject.ENTERPRISE
 
 
 METRICS: dict[str, Metric] = {}
@@ -119,9 +129,10 @@ METRICS: dict[str, Metric] = {}
 SCORE_METRIC = "scheme_score"
 
 
-def metric(code: str, label, unit: Unit, *, manual: bool = False, gap=None):
-    def register(compute: Callable[[EnterpriseFacts], Measure]) -> Callable[[EnterpriseFacts], Measure]:
-        METRICS[code] = Metric(code=code, label=label, unit=unit, compute=compute, manual=manual, gap=gap)
+def metric(code: str, label, unit: Unit, *, manual: bool = False, gap=None, subject: str = SchemeSubject.ENTERPRISE):
+    def register(compute: Callable[[Any], Measure]) -> Callable[[Any], Measure]:
+        METRICS[code] = Metric(code=code, label=label, unit=unit, compute=compute, manual=manual, gap=gap,
+                               subject=subject)  # fmt: skip
         return compute
 
     return register
@@ -138,8 +149,13 @@ METRICS[SCORE_METRIC] = Metric(
 )
 
 
-def metric_choices() -> list[tuple[str, str]]:
-    return [(code, f"{item.label} [{item.unit.label}]") for code, item in METRICS.items()]
+def metric_choices(subject: str | None = None) -> list[tuple[str, str]]:
+    """The metrics a criterion may name, for a scheme judging `subject` (the score counts for every subject)."""
+    return [
+        (code, f"{item.label} [{item.unit.label}]")
+        for code, item in METRICS.items()
+        if subject is None or item.subject == subject or code == SCORE_METRIC
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------- figures

@@ -385,7 +385,10 @@ class Criterion(models.Model):
     code = models.SlugField(_("code"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=CriterionKind.choices)
     part = models.SlugField(
-        _("part"), max_length=40, blank=True, help_text=_("Score criteria of one part: the best counts.")
+        _("part"),
+        max_length=40,
+        blank=True,
+        help_text=_("Score criteria of one part: the best counts. Conditions of one part: any one of them suffices."),
     )
     metric = models.CharField(_("metric"), max_length=60)
     operator = models.CharField(_("operator"), max_length=3, choices=Operator.choices, blank=True)

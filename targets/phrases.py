@@ -45,6 +45,7 @@ RATIO_SHORT_PEOPLE = define(
 )
 # What the engine says of a result.
 MET_BY_ROUTE = define("evaluation.met_by_route", _("Not needed: a direct route is met."))
+MET_BY_ALTERNATIVE = define("evaluation.met_by_alternative", _("Not needed: an alternative condition is met."))
 SCORE_FOUND = define("evaluation.score_found", _("%(points)s points in all."))
 SCORE_INCOMPLETE = define(
     "evaluation.score_incomplete", _("At least %(points)s points; the points of %(count)s parts are not known yet.")
@@ -70,3 +71,35 @@ RETURN_REMINDER_OVERDUE = define(
     _("The annual return %(year)s of %(carrier)s was due on %(date)s and is %(days)s days overdue: the Torch "
       "statistics leave its figures empty until it is verified. Please file it now."),
 )  # fmt: skip
+
+# What a carrier's metric found or lacks (targets.carrier_metrics), and the gap to a threshold.
+NO_VERIFIED_RETURN = define("carrier_metrics.no_verified_return", _("No verified annual return for %(year)s."))
+NO_TENANTS_ON_DEC31 = define("carrier_metrics.no_tenants", _("No tenants on 31 December %(year)s."))
+NO_AREA = define("carrier_metrics.no_area", _("No incubation area recorded: add the buildings and units."))
+NO_OPERATOR_STAFF = define("carrier_metrics.no_operator_staff", _("The %(year)s return gives no operator's staff."))
+NO_INCOME = define("carrier_metrics.no_income", _("The %(year)s return gives no income."))
+RETURN_YEARS_FOUND = define(
+    "carrier_metrics.return_years_found", _("%(years)s consecutive years of verified returns up to %(year)s.")
+)
+AREA_LET_FOUND = define("carrier_metrics.area_let_found", _("%(let)s m² of %(total)s m² let to tenants."))
+TENANT_SHARE_FOUND = define("carrier_metrics.tenant_share_found", _("%(part)s of %(tenants)s tenants."))
+STAFF_SHARE_FOUND = define("carrier_metrics.staff_share_found", _("%(part)s of %(staff)s staff."))
+PER_TEN_FOUND = define("carrier_metrics.per_ten_found", _("%(count)s %(what)s for %(tenants)s tenants."))
+GROWING_FOUND = define(
+    "carrier_metrics.growing_found",
+    _("%(part)s of %(tenants)s tenants; %(lacking)s lack a verified annual report of %(year)s or the year before and "
+      "count as not growing."),
+)  # fmt: skip
+INCOME_FOUND = define(
+    "carrier_metrics.income_found", _("%(other)s of %(total)s × 10k yuan from services, investment and the rest.")
+)
+CARRIER_COUNT_SHORT = define("carrier_metrics.count_short", _("%(what)s: %(count)s more needed."))
+AREA_SHORT = define("carrier_metrics.area_short", _("%(area)s m² more needed."))
+MONEY_SHORT = define("carrier_metrics.money_short", _("%(amount)s × 10k yuan more needed."))
+SHARE_SHORT = define(
+    "carrier_metrics.share_short",
+    _("%(value)s%% → needs %(threshold)s%%: %(what)s, %(more)s more at the present figures."),
+)
+PER_TEN_SHORT = define(
+    "carrier_metrics.per_ten_short", _("%(what)s %(have)s/%(needs)s: %(tenants)s tenants need %(needs)s.")
+)

@@ -26,9 +26,9 @@ from enterprises.models import Enterprise
 from enterprises.services import REMIND_DAYS_BEFORE, reminder_kind
 from parks.models import Carrier
 from targets import phrases, return_rules
-from targets.choices import CriterionKind, Operator, RunStatus
+from targets.choices import CriterionKind, Operator, RunStatus, SchemeSubject
 from targets.indicators import INDICATORS
-from targets.metrics import METRICS, load_facts
+from targets.metrics import METRICS, SCORE_METRIC, load_facts
 from targets.models import (
     Band,
     Candidate,
@@ -303,13 +303,16 @@ def _draft(version: SchemeVersion) -> SchemeVersion:
     return locked
 
 
-def criterion_problems(rows: Sequence[Mapping[str, Any]]) -> dict[int, list[str]]:
-    """Every problem of a draft's criteria, by row: a metric the portal cannot compute, a unit that is not the
-    metric's, a comparison without a threshold, a score band without bands, a code used twice."""
+def criterion_problems(
+    rows: Sequence[Mapping[str, Any]], *, subject: str = SchemeSubject.ENTERPRISE
+) -> dict[int, list[str]]:
+    """Every problem of a draft's criteria, by row: a metric the portal cannot compute (for the scheme's subject:
+    an enterprise's metric cannot judge a carrier), a unit that is not the metric's, a comparison without a
+    threshold, a score band without bands, a code used twice."""
     problems: dict[int, list[str]] = {}
     seen: set[str] = set()
     for index, row in enumerate(rows):
-        found = _metric_problems(row) + _threshold_problems(row)
+        found = _metric_problems(row, subject) + _threshold_problems(row)
         if row.get("code") in seen:
             found.append(_("Another criterion of this version has the code “%(code)s”.") % {"code": row.get("code")})
         seen.add(row.get("code", ""))
@@ -318,14 +321,18 @@ def criterion_problems(rows: Sequence[Mapping[str, Any]]) -> dict[int, list[str]
     return problems
 
 
-def _metric_problems(row: Mapping[str, Any]) -> list[str]:
+def _metric_problems(row: Mapping[str, Any], subject: str) -> list[str]:
     found = []
     metric = METRICS.get(row.get("metric", ""))
     if metric is None:
         found.append(_("“%(metric)s” is not a metric the portal computes.") % {"metric": row.get("metric")})
+    elif metric.subject != subject and metric.code != SCORE_METRIC:
+        found.append(_("“%(metric)s” does not measure what this scheme judges.") % {"metric": metric.label})
     elif row.get("unit") != metric.unit:
         found.append(_("The unit of “%(metric)s” is %(unit)s.") % {"metric": metric.label, "unit": metric.unit.label})
     by = row.get("threshold_metric") or ""
+    if by and by in METRICS and METRICS[by].subject != subject:
+        found.append(_("“%(metric)s” does not measure what this scheme judges.") % {"metric": METRICS[by].label})
     if by and by not in METRICS:
         found.append(_("“%(metric)s” is not a metric the portal computes.") % {"metric": by})
     return found
@@ -356,7 +363,7 @@ def update_draft(
     """Replace a draft's document fields and criteria (in the order given, each with its bands). Refused, with
     every problem by row and nothing changed, if a criterion names a metric the portal cannot compute."""
     ensure_allowed(by, "change", version)
-    problems = criterion_problems(criteria)
+    problems = criterion_problems(criteria, subject=version.scheme.subject)
     if problems:
         raise ValidationError({"criteria": [f"{index + 1}: {'; '.join(texts)}" for index, texts in problems.items()]})
     with transaction.atomic():

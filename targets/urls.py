@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import return_views, views
+from targets import readiness_views, return_views, views
 from targets.reporting import views as report_views
 
 app_name = "targets"
@@ -21,6 +21,8 @@ urlpatterns = [
         name="enterprise_qualifications",
     ),
     path("cultivation/", views.CultivationListView.as_view(), name="cultivation"),
+    path("readiness/", readiness_views.ReadinessView.as_view(), name="readiness"),
+    path("readiness/<int:pk>/", readiness_views.CarrierReadinessView.as_view(), name="carrier_readiness"),
     path("enterprises/<int:pk>/candidacy/", views.CandidateMarkView.as_view(), name="candidate_mark"),
     path("candidates/<int:pk>/follow-ups/", views.FollowUpCreateView.as_view(), name="follow_up_create"),
     path("rules/", views.RuleSchemeListView.as_view(), name="rule_schemes"),

@@ -616,13 +616,14 @@ class VersionEditView(PortalView, _DraftMixin, TemplateView):
             for item in criteria
         ]  # fmt: skip
         return self.render_to_response(self.get_context_data(
-            version=version, form=VersionForm(instance=version), formset=CriterionFormSet(initial=initial, prefix="c"),
+            version=version, form=VersionForm(instance=version),
+            formset=CriterionFormSet(initial=initial, prefix="c", form_kwargs={"subject": version.scheme.subject}),
         ))  # fmt: skip
 
     def post(self, request, pk):
         version = self.draft(request, pk)
         form = VersionForm(request.POST, instance=SchemeVersion.objects.get(pk=version.pk))
-        formset = CriterionFormSet(request.POST, prefix="c")
+        formset = CriterionFormSet(request.POST, prefix="c", form_kwargs={"subject": version.scheme.subject})
         if form.is_valid() and formset.is_valid():
             rows = [row for row in formset.cleaned_data if row and not row.get("DELETE")]
             try:

@@ -19,7 +19,15 @@ from incubation.models import Residency
 from targets import phrases
 from targets.choices import CriterionKind, CriterionResult, EvaluationOutcome, Operator, Unit
 from targets.indicators import INDICATORS
-from targets.metrics import METRICS, SCORE_METRIC, EnterpriseFacts, Measure, load_facts, months_later, plain
+from targets.metrics import (
+    METRICS,
+    SCORE_METRIC,
+    JudgedFacts,
+    Measure,
+    load_facts,
+    months_later,
+    plain,
+)
 from targets.models import Band, Candidate, Criterion, Evaluation, FollowUp, Scheme, SchemeVersion
 
 MET, UNMET, UNKNOWN = CriterionResult.MET, CriterionResult.UNMET, CriterionResult.UNKNOWN
@@ -56,7 +64,7 @@ class CriterionJudgement:
 @dataclasses.dataclass(frozen=True)
 class Judgement:
     version: SchemeVersion
-    facts: EnterpriseFacts
+    facts: Any  # EnterpriseFacts, or targets.carrier_metrics.CarrierFacts
     outcome: str
     score: Decimal | None
     readiness: Decimal
@@ -151,8 +159,9 @@ def _months_compare(measure: Measure, operator: str, threshold: Decimal, on: dat
 # ------------------------------------------------------------------------------------------------------------ judging
 
 
-def judge(version: SchemeVersion, facts: EnterpriseFacts) -> Judgement:
-    """Every criterion of `version` for one enterprise's facts. No queries once the version's criteria are loaded."""
+def judge(version: SchemeVersion, facts: JudgedFacts) -> Judgement:
+    """Every criterion of `version` for one enterprise's (or carrier's) facts. No queries once the version's criteria
+    are loaded."""
     rules = _rules(version)
     measures: dict[str, Measure] = {}
 
@@ -191,6 +200,7 @@ def judge(version: SchemeVersion, facts: EnterpriseFacts) -> Judgement:
                     gap=None,
                     found=phrases.MET_BY_ROUTE(),
                 )
+    _settle_alternatives(rules, judged)
     results = tuple(judged[item.pk] for item in rules)
     gates = [result for result in results if result.criterion.kind == CriterionKind.GATE]
     relevant = [gate for gate in gates if gate.result != NOT_APPLICABLE]
@@ -203,6 +213,23 @@ def judge(version: SchemeVersion, facts: EnterpriseFacts) -> Judgement:
         gaps=sum(1 for result in relevant if result.result in (UNMET, UNKNOWN)),
         results=results,
     )
+
+
+def _settle_alternatives(rules: list[Criterion], judged: dict[int, CriterionJudgement]) -> None:
+    """Conditions of one part are alternatives ("≥ 50 % of tenants applied for patents, or ≥ 30 % hold valid IP"):
+    once one is met, the others are not needed."""
+    parts: dict[str, list[Criterion]] = {}
+    for item in rules:
+        if item.kind == CriterionKind.GATE and item.part and judged[item.pk].result != NOT_APPLICABLE:
+            parts.setdefault(item.part, []).append(item)
+    for members in parts.values():
+        if len(members) < 2 or not any(judged[item.pk].result == MET for item in members):
+            continue
+        for item in members:
+            if judged[item.pk].result != MET:
+                judged[item.pk] = dataclasses.replace(
+                    judged[item.pk], result=NOT_APPLICABLE, gap=None, found=phrases.MET_BY_ALTERNATIVE()
+                )
 
 
 def _outcome(gates, relevant, routes) -> str:
@@ -291,7 +318,7 @@ def _judge_score_gate(item, score, upper, unknown_parts, parts) -> CriterionJudg
         result, found = UNMET, _score_words(score, parts)
     gap = None
     if result == UNMET:
-        gap = METRICS[SCORE_METRIC].gap(None, Measure(value=score), item.operator, threshold)  # type: ignore[misc,arg-type]
+        gap = METRICS[SCORE_METRIC].gap(None, Measure(value=score), item.operator, threshold)  # type: ignore[misc]
     return CriterionJudgement(item, result, value=score, threshold=threshold, found=found, gap=gap)
 
 
@@ -299,7 +326,7 @@ def _score_words(score: Decimal, parts) -> Phrase:
     return phrases.SCORE_FOUND(points=plain(score))
 
 
-def _judge_condition(item: Criterion, measure_of, facts: EnterpriseFacts) -> CriterionJudgement:
+def _judge_condition(item: Criterion, measure_of, facts: JudgedFacts) -> CriterionJudgement:
     metric = METRICS[item.metric]
     measure = measure_of(item.metric)
     if metric.manual:

@@ -45,6 +45,9 @@ def with_unit(value, unit: str) -> str:
         Unit.WAN_YUAN: _("%(amount)s × 10k yuan") % {"amount": shown},
         Unit.MONTHS: _("%(months)s months") % {"months": shown},
         Unit.POINTS: _("%(points)s points") % {"points": shown},
+        Unit.SQUARE_METRES: f"{shown} m²",
+        Unit.PER_TEN_TENANTS: _("%(count)s per 10 tenants") % {"count": shown},
+        Unit.PER_THOUSAND_M2: _("%(count)s per 1,000 m²") % {"count": shown},
     }.get(unit, shown)
 
 
@@ -81,6 +84,14 @@ def source_link(source: dict, enterprise_id: int) -> dict:
                 "url": reverse("enterprises:enterprise_detail", args=[enterprise_id]) + "#records-hte"}  # fmt: skip
     if kind == "entered":
         return {"text": _("%(year)s figures as entered") % {"year": source["year"]}, "url": ""}
+    if kind == "carrier_return":
+        return {"text": _("%(year)s annual return") % {"year": source["year"]},
+                "url": reverse("targets:return_detail", args=[source["id"]])}  # fmt: skip
+    if kind == "indicator":
+        url = reverse("targets:indicator_detail", args=[source["code"], source["year"]])
+        return {"text": _("%(year)s records") % {"year": source["year"]}, "url": f"{url}?carrier={source['carrier']}"}
+    if kind == "carrier_space":
+        return {"text": _("Space"), "url": reverse("parks:carrier_detail", args=[source["carrier"]])}
     return {"text": str(kind), "url": ""}
 
 

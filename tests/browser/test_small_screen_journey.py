@@ -119,6 +119,7 @@ JOURNEYS = {
             "/targets/reports/",
             "/enterprises/",
             "/targets/returns/",
+            "/targets/readiness/",
         ],
     ),
 }
