@@ -14,6 +14,7 @@ from accounts.roles import can
 from parks.choices import AccreditationLevel
 from targets.choices import CriterionResult
 from targets.selectors.readiness import (
+    FIRST_YEAR,
     PAGE,
     accreditation_targets,
     carrier_readiness,
@@ -22,7 +23,6 @@ from targets.selectors.readiness import (
 )
 from targets.selectors.sql import CORE_CARRIER_CODE
 
-FIRST_YEAR = 2021  # the plan's first year
 OPEN = (CriterionResult.UNMET, CriterionResult.UNKNOWN)
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from targets.api import views
 from targets.api.carrier_returns import CarrierReturnViewSet
 from targets.api.evaluations import CandidateViewSet, EvaluationViewSet, SchemeViewSet
+from targets.api.readiness import CarrierReadinessView
 from targets.api.report_runs import ReportRunViewSet
 
 router = DefaultRouter()
@@ -22,5 +23,6 @@ urlpatterns = [
         "indicators/<slug:code>/contributors/", views.IndicatorContributorsView.as_view(), name="indicator-contributors"
     ),
     path("torch-export/", views.TorchExportView.as_view(), name="torch-export"),
+    path("carrier-readiness/", CarrierReadinessView.as_view(), name="carrier-readiness"),
     *router.urls,
 ]

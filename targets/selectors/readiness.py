@@ -19,6 +19,7 @@ from targets.selectors.evaluation import Judgement, criteria_with_bands, judge
 from targets.selectors.sql import CORE_CARRIER_CODE
 
 PAGE = "targets.readiness"
+FIRST_YEAR = 2021  # the plan's first year: readiness is judged from it on
 # The level each scheme accredits (a scheme not named here, such as another city's rules, is shown for reference).
 SCHEME_LEVELS = {
     "accreditation_municipal": AccreditationLevel.MUNICIPAL,

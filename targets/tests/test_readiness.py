@@ -190,3 +190,42 @@ def test_the_bureau_sees_what_the_core_must_still_do(users):
         "accreditation_national",
         "accreditation_beijing_2026",
     ]
+
+
+@pytest.mark.parametrize(
+    ("role", "listed", "own", "other"),
+    [(Role.BUREAU, 6, 200, 200), (Role.OPERATOR, 6, 200, 200), (Role.PARK_STAFF, 1, 200, 404),
+     (Role.EXPERT, None, 403, 403), (Role.ENTERPRISE, None, 403, 403), (None, None, 403, 403)],
+)  # fmt: skip
+def test_the_api_answers_as_the_pages_do(visit, users, own_park, other_park, role, listed, own, other):
+    client = visit(role)
+    answer = client.get("/api/v1/carrier-readiness/", {"year": 2025})
+    if listed is None:
+        assert answer.status_code == 403
+    else:
+        assert answer.status_code == 200 and len(answer.json()) == listed
+    assert client.get("/api/v1/carrier-readiness/", {"year": 2025, "carrier": own_park.pk}).status_code == own
+    assert client.get("/api/v1/carrier-readiness/", {"year": 2025, "carrier": other_park.pk}).status_code == other
+
+
+def test_the_api_gives_each_condition_with_its_gap(client_for, users, park):
+    client = client_for(users[Role.OPERATOR])
+    (row,) = client.get("/api/v1/carrier-readiness/", {"year": 2025, "carrier": park.pk}).json()
+    assert row["code"] == "big-data" and row["held"] == "none" and row["next_level"] == "accreditation_municipal"
+    municipal = next(level for level in row["levels"] if level["scheme"] == "accreditation_municipal")
+    assert municipal["outcome"] == "not_qualified" and municipal["readiness"] == "75.00" and municipal["is_example"]
+    mentors = next(item for item in municipal["results"] if item["code"] == "mentors")
+    assert (mentors["value"], mentors["threshold"], mentors["result"]) == ("2", "3", "unmet")
+    assert mentors["gap"] == "创业导师：还需 1。"
+    assert mentors["sources"][0]["kind"] == "carrier_return"
+    assert client.get("/api/v1/carrier-readiness/", {"year": "20x5"}).status_code == 400
+    assert client.get("/api/v1/carrier-readiness/", {"year": 2017}).status_code == 400
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_api_costs_the_same_queries_at_two_sizes(client_for, users, size, django_assert_max_num_queries):
+    for carrier in Carrier.objects.all():
+        for _ in range(size):
+            tenant(carrier_code=carrier.code, started_on=datetime.date(2024, 3, 1))
+    with django_assert_max_num_queries(50):  # the indicator figures computed cold (no cache yet) included
+        assert client_for(users[Role.BUREAU]).get("/api/v1/carrier-readiness/", {"year": 2025}).status_code == 200
