@@ -27,9 +27,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def pages() -> list[tuple[str, str, str]]:
     """(name, signed-in user, URL) of every page measured. The enterprise page is bench_enterprise's enterprise:
     the well-populated one."""
+    from django.utils import timezone
+
     from enterprises.models import EnterpriseMembership
+    from parks.models import Carrier
 
     enterprise = EnterpriseMembership.objects.get(user__username="bench_enterprise").enterprise_id
+    core = Carrier.objects.get(code="qizhihui").pk
+    last_year = max(2021, timezone.localdate().year - 1)  # the year whose returns are filed
     return [
         ("roster", "bench_operator", "/incubation/tenants/"),
         ("roster, filtered and sorted", "bench_operator", "/incubation/tenants/?stage=incubator&sort=-months"),
@@ -61,6 +66,10 @@ def pages() -> list[tuple[str, str, str]]:
             "bench_operator",
             "/api/v1/evaluations/?scheme=tech_sme_evaluation&current=true&ordering=-readiness",
         ),
+        ("accreditation readiness", "bench_bureau", f"/targets/readiness/?year={last_year}"),
+        ("accreditation readiness (park staff)", "bench_park", f"/targets/readiness/?year={last_year}"),
+        ("carrier readiness, five years", "bench_operator", f"/targets/readiness/{core}/?year={last_year}"),
+        ("API carrier readiness", "bench_bureau", f"/api/v1/carrier-readiness/?year={last_year}"),
     ]
 
 

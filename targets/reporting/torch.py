@@ -189,17 +189,15 @@ def _verified_report(year: int):
 _VALID_IP = F("invention_patents") + F("utility_models") + F("designs") + F("software_copyrights") + F("other_ip")
 
 
-def _with_ip(reports):
+def with_valid_ip(reports):
     return reports.annotate(ip=_VALID_IP).filter(ip__gt=0)
 
 
-def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> list[dict[str, Any]]:
-    """One row per carrier (and 全区合计 first when `district`). A constant number of queries."""
-    dec31 = datetime.date(year, 12, 31)
-    ids = [carrier.pk for carrier in carriers]
-    figures = selectors.indicator_figures_by_carrier(year=year)
-    district_figures = selectors.indicator_figures(year=year) if district else None
-
+def space_and_graduates(
+    ids: list[int], dec31: datetime.date
+) -> tuple[dict[int, dict[str, Any]], dict[int, Decimal], dict[int, int]]:
+    """For each carrier: its area (`total`, and `public` service area) in m², the area let on `dec31`, and its
+    graduates up to `dec31`. Three queries."""
     areas = {
         row["building__carrier"]: row
         for row in Unit.objects.filter(building__carrier__in=ids)
@@ -214,15 +212,26 @@ def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> lis
         .order_by()
         .values_list("unit__building__carrier", "area")
     )
-    graduates_all = dict(
+    graduates = dict(
         Transition.objects.filter(kind=TransitionKind.GRADUATE, occurred_on__lte=dec31, from_residency__carrier__in=ids)
         .values("from_residency__carrier")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("from_residency__carrier", "n")
     )
+    return areas, let, graduates
+
+
+def incubator_rows(*, year: int, carriers: list[Carrier], district: bool) -> list[dict[str, Any]]:
+    """One row per carrier (and 全区合计 first when `district`). A constant number of queries."""
+    dec31 = datetime.date(year, 12, 31)
+    ids = [carrier.pk for carrier in carriers]
+    figures = selectors.indicator_figures_by_carrier(year=year)
+    district_figures = selectors.indicator_figures(year=year) if district else None
+
+    areas, let, graduates_all = space_and_graduates(ids, dec31)
     tenants_in_year = Residency.objects.filter(_in_year(year), carrier__in=ids).filter(
-        Exists(_with_ip(_verified_report(year)))
+        Exists(with_valid_ip(_verified_report(year)))
     )
     with_ip = dict(
         tenants_in_year.values("carrier")
