@@ -25,11 +25,10 @@ from incubation.models import Residency
 from parks.models import Carrier
 from targets import phrases
 from targets.choices import CarrierFigure, Operator, SchemeSubject, Unit
-from targets.metrics import Measure, metric, plain
+from targets.metrics import HUNDRED, Measure, metric, plain
 from targets.models import CarrierReturn
 from targets.reporting.torch import space_and_graduates
 
-HUNDRED = Decimal(100)
 GROWTH = Decimal("1.2")  # "grew by more than 20 %"
 RETURN_FIELDS = (
     "operator_staff", "professional_staff", "mentors", "fund_size", "fund_cases", "fund_invested_tenants",
@@ -56,10 +55,6 @@ class CarrierFacts:
     tech_smes: int
     new_htes: int  # first certified in the year
     recent: int  # registered in the twelve months to 31 December
-
-    @property
-    def dec31(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31)
 
 
 def _carrier(*, code: str, label, unit: Unit, gap=None, manual: bool = False):
@@ -98,11 +93,9 @@ def _return_source(facts: CarrierFacts) -> tuple[dict[str, Any], ...]:
 
 def _from_return(facts: CarrierFacts, name: str) -> tuple[Decimal | None, Measure | None]:
     """A figure of the verified return, or the Measure saying what is missing."""
-    if facts.carrier_return is None:
+    value = facts.carrier_return.get(name) if facts.carrier_return is not None else None
+    if value is None:  # a verified return has every figure: only no return lacks one
         return None, Measure(missing=(phrases.NO_VERIFIED_RETURN(year=facts.year),))
-    value = facts.carrier_return.get(name)
-    if value is None:  # a verified return has every figure; kept for safety
-        return None, Measure(missing=(phrases.NO_VERIFIED_RETURN(year=facts.year),), sources=_return_source(facts))
     return Decimal(value), None
 
 

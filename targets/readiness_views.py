@@ -13,6 +13,7 @@ from accounts.mixins import PortalView
 from accounts.roles import can
 from parks.choices import AccreditationLevel
 from targets.choices import CriterionResult
+from targets.selectors.carrier_returns import filing_year
 from targets.selectors.readiness import (
     FIRST_YEAR,
     PAGE,
@@ -27,12 +28,12 @@ OPEN = (CriterionResult.UNMET, CriterionResult.UNKNOWN)
 
 
 def _year(value, *, today) -> int:
-    """The year asked for (the plan's first year to this one), else last year: its returns are filed by now."""
+    """The year asked for (the plan's first year to this one), else the year whose returns are filed now."""
     try:
         year = int(value)
     except (TypeError, ValueError):
-        return today.year - 1
-    return year if FIRST_YEAR <= year <= today.year else today.year - 1
+        return filing_year(today)
+    return year if FIRST_YEAR <= year <= today.year else filing_year(today)
 
 
 def open_items(judgement) -> list[dict]:

@@ -27,6 +27,7 @@ from targets.models import PORTAL_FIGURE_NAMES, CarrierReturn
 from targets.return_workflow import RETURN_WORKFLOW
 from targets.selectors.carrier_returns import (
     carriers_to_file,
+    filing_year,
     return_deadline,
     return_list,
     return_moves,
@@ -38,11 +39,6 @@ FIGURE_INDICATORS = {
     "tenants": "tenants_year_end", "new_tenants": "admissions", "graduates": "graduations",
     "tenants_financed": "tenants_financed",
 }  # fmt: skip
-
-
-def filing_year(today) -> int:
-    """The year a return is filed for now: last year's (the Torch survey asks for it from January)."""
-    return today.year - 1
 
 
 class ReturnListView(RestrictedListView):

@@ -15,6 +15,7 @@ from accounts.api.viewsets import PolicyAPIView
 from parks.choices import AccreditationLevel
 from targets.api.evaluations import ResultSerializer, shown_results
 from targets.choices import EvaluationOutcome
+from targets.selectors.carrier_returns import filing_year
 from targets.selectors.readiness import FIRST_YEAR, PAGE, carrier_readiness, carriers_for_readiness, readiness_date
 
 
@@ -78,7 +79,7 @@ class CarrierReadinessView(PolicyAPIView):
     def get(self, request):
         today = timezone.localdate()
         try:
-            year = int(request.query_params.get("year") or today.year - 1)
+            year = int(request.query_params.get("year") or filing_year(today))
         except ValueError:
             raise ValidationError({"year": "Enter a year."}) from None
         if not FIRST_YEAR <= year <= today.year:

@@ -48,6 +48,12 @@ def return_moves(
     )
 
 
+def filing_year(today: datetime.date) -> int:
+    """The year whose returns are filed now: last year's (the Torch survey asks for it from January). The list's
+    "not filed yet", the reminders and the readiness pages' default year all read it."""
+    return today.year - 1
+
+
 def return_deadline(*, year: int) -> Deadline:
     """When the carriers' returns for `year` are due: with the tenants' annual operating reports, which the Torch
     survey collects at the same time (31 March of the next year unless the operating company set another date at
@@ -66,7 +72,7 @@ class ReturnDue:
 def returns_due(*, today: datetime.date, within_days: int) -> list[ReturnDue]:
     """Every carrier without a filed return for last year, once that year's deadline is at most `within_days` away
     or past (nothing before): two queries."""
-    deadline = return_deadline(year=today.year - 1)
+    deadline = return_deadline(year=filing_year(today))
     if (deadline.due_on - today).days > within_days:
         return []
     filed = CarrierReturn.objects.filter(carrier=OuterRef("pk"), year=deadline.year, status__in=FILED)
